@@ -1,0 +1,69 @@
+"""Magnesium: log magnesium for sciatica, see the day's dose, stay under the limit."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .services import async_setup_services
+from .tracker import MagnesiumTracker, Settings, StorageVersionError
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+type MagnesiumConfigEntry = ConfigEntry[MagnesiumTracker]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions once, whatever the number of entries."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> bool:
+    """Load a person's log and set up their entities."""
+    tracker = MagnesiumTracker(
+        hass, entry.entry_id, Settings.from_entry(entry.title, entry.options)
+    )
+    try:
+        await tracker.async_load()
+    except StorageVersionError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN, translation_key="storage_too_new"
+        ) from err
+    except OSError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="storage_unreadable",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    entry.runtime_data = tracker
+    tracker.async_start()
+    entry.async_on_unload(tracker.async_stop)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> None:
+    """Apply changed settings without a restart."""
+    entry.runtime_data.async_update_settings(Settings.from_entry(entry.title, entry.options))
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> bool:
+    """Unload an entry; its log stays on disk."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> None:
+    """Delete the entry's files when the user deletes the entry."""
+    tracker = MagnesiumTracker(
+        hass, entry.entry_id, Settings.from_entry(entry.title, entry.options)
+    )
+    await tracker.async_remove_files()

@@ -1,0 +1,56 @@
+"""Constants of the magnesium integration."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .knowledge import UPPER_LIMIT_ADULT_MG
+
+DOMAIN: Final = "magnesium"
+
+CONF_PERSON: Final = "person"
+CONF_DAILY_LIMIT: Final = "daily_limit"
+CONF_DAILY_TARGET: Final = "daily_target"
+
+DEFAULT_DAILY_LIMIT: Final = UPPER_LIMIT_ADULT_MG
+DEFAULT_DAILY_TARGET: Final = 300
+MIN_SETTING_MG: Final = 1
+
+# What one action may log. A dose above these is a typing error, not an intake.
+MAX_ELEMENTAL_MG: Final = 2000.0
+MAX_COMPOUND_MG: Final = 20000.0
+MAX_TOPICAL_MG: Final = 5000.0
+MAX_SALT_G: Final = 5000.0
+MAX_BATH_MINUTES: Final = 240.0
+MAX_NOTE_LENGTH: Final = 500
+MAX_AREA_LENGTH: Final = 100
+# A record may be back-dated, but not before this year; nor later than a minute from now.
+EARLIEST_YEAR: Final = 2000
+
+EVENT_DOSE_LOGGED: Final = "magnesium_dose_logged"
+
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_FORM: Final = "form"
+ATTR_AMOUNT_MG: Final = "amount_mg"
+ATTR_BASIS: Final = "basis"
+ATTR_TAKEN_AT: Final = "taken_at"
+ATTR_NOTE: Final = "note"
+ATTR_AREA: Final = "area"
+ATTR_SALT_G: Final = "salt_g"
+ATTR_MINUTES: Final = "minutes"
+ATTR_RECORD_ID: Final = "record_id"
+ATTR_START: Final = "start"
+ATTR_END: Final = "end"
+
+BASIS_ELEMENTAL: Final = "elemental"
+BASIS_COMPOUND: Final = "compound"
+
+SERVICE_LOG_DOSE: Final = "log_dose"
+SERVICE_LOG_TOPICAL: Final = "log_topical"
+SERVICE_LOG_BATH: Final = "log_bath"
+SERVICE_UNDO: Final = "undo"
+SERVICE_DELETE_RECORD: Final = "delete_record"
+SERVICE_GET_LOG: Final = "get_log"
+
+STORAGE_VERSION: Final = 1
+STORAGE_MINOR_VERSION: Final = 1

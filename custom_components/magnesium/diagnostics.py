@@ -1,0 +1,52 @@
+"""Diagnostics: settings and recent records, with names, notes and person links redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from . import MagnesiumConfigEntry
+from .const import CONF_PERSON
+from .ledger import Record
+
+TO_REDACT = {CONF_PERSON, "note", "area", "title", "name"}
+RECENT_RECORDS = 20
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: MagnesiumConfigEntry
+) -> dict[str, Any]:
+    """Settings, today's figures and the newest records of an entry."""
+    tracker = entry.runtime_data
+    ledger = tracker.ledger
+    recent: list[Record] = []
+    for month in reversed(ledger.loaded_months()):
+        recent.extend(reversed(ledger.month_records(month)))
+        if len(recent) >= RECENT_RECORDS:
+            break
+    today = tracker.today
+    return async_redact_data(
+        {
+            "entry": {"title": entry.title, "options": dict(entry.options)},
+            "time_zone": hass.config.time_zone,
+            "today": {
+                "day": today.day.isoformat(),
+                "oral_mg": today.oral_mg,
+                "oral_doses": today.total.oral_doses,
+                "topical": today.total.topical,
+                "baths": today.total.baths,
+                "remaining_mg": today.remaining_mg,
+                "average_7d": today.average_7d,
+            },
+            "index": {
+                "days": len(ledger.days),
+                "months": dict(ledger.month_counts),
+                "loaded_months": ledger.loaded_months(),
+                "undo_depth": len(ledger.undo_stack),
+            },
+            "recent_records": [record.as_dict() for record in recent[:RECENT_RECORDS]],
+        },
+        TO_REDACT,
+    )

@@ -1,0 +1,34 @@
+"""Base entity of the magnesium integration."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .const import DOMAIN
+from .tracker import MagnesiumTracker
+
+
+class MagnesiumEntity(Entity):
+    """An entity that shows one figure of a person's tracker."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, tracker: MagnesiumTracker, description: EntityDescription) -> None:
+        """Bind the entity to its tracker and device."""
+        self.tracker = tracker
+        self.entity_description = description
+        self._attr_unique_id = f"{tracker.entry_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, tracker.entry_id)},
+            name=tracker.settings.name,
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Magnesium",
+            model="Magnesium log",
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the tracker's changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.tracker.async_add_listener(self.async_write_ha_state))

@@ -1,0 +1,495 @@
+"""The intake ledger: records, local-day totals and summaries.
+
+Pure Python, no Home Assistant imports. The ledger keeps:
+
+* an index that stays small whatever the length of history: totals per local day, the
+  number of records per storage month, the newest record of each kind and a short undo
+  stack;
+* the records of the months that have been loaded (the storage layer loads the current
+  month at start and older months on demand).
+
+Records are sharded by the UTC calendar month of ``taken_at`` (stable when the time zone
+changes); totals are per local calendar day in the configured time zone, so days of 23
+and 25 hours are whole days. Every hot-path operation touches the index and one month.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+import math
+import secrets
+from typing import Any
+
+UNDO_DEPTH = 20
+AVERAGE_DAYS = 7
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_DECODE = {char: value for value, char in enumerate(_CROCKFORD)}
+
+
+class Kind(StrEnum):
+    """What kind of intake a record is."""
+
+    ORAL = "oral"
+    TOPICAL = "topical"
+    BATH = "bath"
+
+
+class Source(StrEnum):
+    """Where a record came from."""
+
+    ACTION = "action"
+    VOICE = "voice"
+    BUTTON = "button"
+    NOTIFICATION = "notification"
+
+
+class LedgerError(Exception):
+    """Base error of the ledger."""
+
+
+class InvalidRecordError(LedgerError):
+    """Stored data that does not describe a valid record."""
+
+
+class RecordNotFoundError(LedgerError):
+    """No record with that id."""
+
+
+class MonthNotLoadedError(LedgerError):
+    """An operation needs a month of records that is not loaded."""
+
+    def __init__(self, month: str) -> None:
+        """Name the month that must be loaded first."""
+        super().__init__(month)
+        self.month = month
+
+
+def new_record_id(taken_at: datetime) -> str:
+    """Make a ULID whose time part is ``taken_at``: ids sort by time and name their month."""
+    millis = max(0, int(taken_at.timestamp() * 1000))
+    value = (millis << 80) | secrets.randbits(80)
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def record_id_time(record_id: str) -> datetime | None:
+    """The ``taken_at`` encoded in a record id, or None if it is not a valid id."""
+    if len(record_id) != 26:
+        return None
+    value = 0
+    for char in record_id[:10].upper():
+        if (digit := _DECODE.get(char)) is None:
+            return None
+        value = value * 32 + digit
+    try:
+        return datetime.fromtimestamp(value / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def month_key(moment: datetime) -> str:
+    """The storage month (UTC) of a moment, as ``YYYY-MM``."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc.month:02d}"
+
+
+def _round(value: float) -> float:
+    return round(value, 3)
+
+
+def _parse_time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidRecordError(f"taken_at is not a string: {value!r}")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as err:
+        raise InvalidRecordError(f"bad taken_at: {value!r}") from err
+    if moment.tzinfo is None:
+        raise InvalidRecordError(f"taken_at has no time zone: {value!r}")
+    return moment.astimezone(UTC)
+
+
+def _optional_number(data: Mapping[str, Any], key: str) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidRecordError(f"{key} is not a number: {value!r}")
+    return float(value)
+
+
+def _optional_text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRecordError(f"{key} is not text: {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One logged intake."""
+
+    id: str
+    taken_at: datetime
+    kind: Kind
+    form: str
+    elemental_mg: float | None = None
+    compound_mg: float | None = None
+    source: Source = Source.ACTION
+    note: str | None = None
+    area: str | None = None
+    salt_g: float | None = None
+    minutes: float | None = None
+
+    @property
+    def month(self) -> str:
+        """The storage month of this record."""
+        return month_key(self.taken_at)
+
+    @property
+    def oral_mg(self) -> float:
+        """Elemental magnesium that counts toward the daily limit."""
+        if self.kind is Kind.ORAL and self.elemental_mg is not None:
+            return self.elemental_mg
+        return 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form, without empty fields."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "taken_at": self.taken_at.isoformat(),
+            "kind": self.kind.value,
+            "form": self.form,
+            "source": self.source.value,
+        }
+        for key in ("elemental_mg", "compound_mg", "note", "area", "salt_g", "minutes"):
+            if (value := getattr(self, key)) is not None:
+                data[key] = value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Record:
+        """Read a stored record; raises InvalidRecordError on anything malformed."""
+        if not isinstance(data, Mapping):
+            raise InvalidRecordError(f"record is not an object: {data!r}")
+        record_id = data.get("id")
+        form = data.get("form")
+        if not isinstance(record_id, str) or not record_id:
+            raise InvalidRecordError(f"bad id: {record_id!r}")
+        if not isinstance(form, str) or not form:
+            raise InvalidRecordError(f"bad form: {form!r}")
+        try:
+            kind = Kind(str(data.get("kind")))
+            source = Source(data.get("source", Source.ACTION.value))
+        except ValueError as err:
+            raise InvalidRecordError(str(err)) from err
+        return cls(
+            id=record_id,
+            taken_at=_parse_time(data.get("taken_at")),
+            kind=kind,
+            form=form,
+            elemental_mg=_optional_number(data, "elemental_mg"),
+            compound_mg=_optional_number(data, "compound_mg"),
+            source=source,
+            note=_optional_text(data, "note"),
+            area=_optional_text(data, "area"),
+            salt_g=_optional_number(data, "salt_g"),
+            minutes=_optional_number(data, "minutes"),
+        )
+
+
+@dataclass(slots=True)
+class DayTotal:
+    """What was taken on one local day."""
+
+    oral_mg: float = 0.0
+    oral_doses: int = 0
+    topical: int = 0
+    baths: int = 0
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing is left on this day."""
+        return not (self.oral_doses or self.topical or self.baths)
+
+    def apply(self, record: Record, sign: int) -> None:
+        """Add (sign 1) or remove (sign -1) a record."""
+        if record.kind is Kind.ORAL:
+            self.oral_mg = max(0.0, _round(self.oral_mg + sign * record.oral_mg))
+            self.oral_doses += sign
+        elif record.kind is Kind.TOPICAL:
+            self.topical += sign
+        else:
+            self.baths += sign
+
+    def as_list(self) -> list[float | int]:
+        """Compact stored form."""
+        return [self.oral_mg, self.oral_doses, self.topical, self.baths]
+
+    @classmethod
+    def from_list(cls, value: Any) -> DayTotal:
+        """Read the compact stored form."""
+        if (
+            not isinstance(value, list)
+            or len(value) != 4
+            or not all(
+                isinstance(item, int | float) and not isinstance(item, bool) for item in value
+            )
+        ):
+            raise InvalidRecordError(f"bad day total: {value!r}")
+        return cls(float(value[0]), int(value[1]), int(value[2]), int(value[3]))
+
+
+@dataclass(slots=True)
+class Ledger:
+    """Index of all history plus the loaded months of records."""
+
+    tz: tzinfo
+    days: dict[date, DayTotal] = field(default_factory=dict)
+    month_counts: dict[str, int] = field(default_factory=dict)
+    last: dict[Kind, Record] = field(default_factory=dict)
+    undo_stack: list[str] = field(default_factory=list)
+    _months: dict[str, list[Record]] = field(default_factory=dict)
+
+    # -- time -------------------------------------------------------------------------
+    def local_day(self, moment: datetime) -> date:
+        """The local calendar day of a moment."""
+        return moment.astimezone(self.tz).date()
+
+    def day_start(self, day: date) -> datetime:
+        """The first moment of a local day, in UTC."""
+        return datetime.combine(day, time(), tzinfo=self.tz).astimezone(UTC)
+
+    def next_day_start(self, moment: datetime) -> datetime:
+        """The start of the local day after the one ``moment`` is in (UTC)."""
+        return self.day_start(self.local_day(moment) + timedelta(days=1))
+
+    # -- months -----------------------------------------------------------------------
+    def is_loaded(self, month: str) -> bool:
+        """Whether a month's records are in memory (a month with no records always is)."""
+        return month in self._months or not self.month_counts.get(month)
+
+    def load_month(self, month: str, records: Iterable[Record]) -> None:
+        """Put a month's stored records in memory."""
+        self._months[month] = sorted(records, key=_sort_key)
+
+    def unload_month(self, month: str) -> None:
+        """Drop a month's records from memory."""
+        self._months.pop(month, None)
+
+    def month_records(self, month: str) -> list[Record]:
+        """The records of a loaded month, oldest first."""
+        if not self.is_loaded(month):
+            raise MonthNotLoadedError(month)
+        return self._months.get(month, [])
+
+    def loaded_months(self) -> list[str]:
+        """Months in memory."""
+        return sorted(self._months)
+
+    def months_between(self, start: datetime | None, end: datetime | None) -> list[str]:
+        """Months with records that may hold records in ``[start, end)``, oldest first."""
+        first = month_key(start) if start else ""
+        last = month_key(end) if end else "9999-99"
+        return [month for month in sorted(self.month_counts) if first <= month <= last]
+
+    # -- changes ----------------------------------------------------------------------
+    def add(self, record: Record) -> None:
+        """Add a record; its month must be loaded."""
+        month = record.month
+        records = self.month_records(month)
+        if month not in self._months:
+            self._months[month] = records
+        insort(records, record, key=_sort_key)
+        self.month_counts[month] = self.month_counts.get(month, 0) + 1
+        self._day(record).apply(record, 1)
+        newest = self.last.get(record.kind)
+        if newest is None or _sort_key(record) > _sort_key(newest):
+            self.last[record.kind] = record
+        self.undo_stack.append(record.id)
+        del self.undo_stack[:-UNDO_DEPTH]
+
+    def remove(self, record_id: str) -> Record:
+        """Remove a record by id; its month must be loaded.
+
+        If it was the newest of its kind, ``last`` for that kind is cleared when the
+        previous one is not in a loaded month: call ``needs_last`` and ``refresh_last``.
+        """
+        month = self.month_of_id(record_id)
+        records = self.month_records(month)
+        position = next((i for i, item in enumerate(records) if item.id == record_id), None)
+        if position is None:
+            raise RecordNotFoundError(record_id)
+        record = records.pop(position)
+        count = self.month_counts.get(month, 1) - 1
+        if count > 0:
+            self.month_counts[month] = count
+        else:
+            self.month_counts.pop(month, None)
+        day_key = self.local_day(record.taken_at)
+        total = self._day(record)
+        total.apply(record, -1)
+        if total.empty:
+            del self.days[day_key]
+        if record_id in self.undo_stack:
+            self.undo_stack.remove(record_id)
+        newest = self.last.get(record.kind)
+        if newest is not None and newest.id == record_id:
+            del self.last[record.kind]
+            self.refresh_last(record.kind)
+        return record
+
+    def month_of_id(self, record_id: str) -> str:
+        """The storage month a record id belongs to."""
+        moment = record_id_time(record_id)
+        if moment is None:
+            raise RecordNotFoundError(record_id)
+        return month_key(moment)
+
+    def undo_target(self) -> str | None:
+        """The id undo would remove: the last one logged, else the newest by time."""
+        if self.undo_stack:
+            return self.undo_stack[-1]
+        if not self.month_counts:
+            return None
+        month = max(self.month_counts)
+        records = self.month_records(month)
+        return records[-1].id if records else None
+
+    def months_to_search_for_last(self, kind: Kind) -> list[str]:
+        """Months, newest first, that may hold the newest record of ``kind``."""
+        if kind in self.last:
+            return []
+        return sorted(self.month_counts, reverse=True)
+
+    def refresh_last(self, kind: Kind) -> bool:
+        """Find the newest record of a kind in the loaded months, newest months first.
+
+        Returns True when it is settled (found, or no months left that may hold it);
+        False when an older month must be loaded first (see ``months_to_search_for_last``).
+        """
+        for month in sorted(self.month_counts, reverse=True):
+            if not self.is_loaded(month):
+                return False
+            for record in reversed(self._months.get(month, [])):
+                if record.kind is kind:
+                    self.last[kind] = record
+                    return True
+        return True
+
+    def _day(self, record: Record) -> DayTotal:
+        day_key = self.local_day(record.taken_at)
+        total = self.days.get(day_key)
+        if total is None:
+            total = self.days[day_key] = DayTotal()
+        return total
+
+    # -- questions --------------------------------------------------------------------
+    def day_total(self, day: date) -> DayTotal:
+        """Totals of a local day (zero when nothing was logged)."""
+        return self.days.get(day) or DayTotal()
+
+    def average_oral(self, today: date, days: int = AVERAGE_DAYS) -> float:
+        """Average oral mg per day over ``days`` local days ending with ``today``."""
+        total = sum(
+            self.day_total(today - timedelta(days=offset)).oral_mg for offset in range(days)
+        )
+        return _round(total / days)
+
+    def records_between(self, start: datetime | None, end: datetime | None) -> Iterator[Record]:
+        """Records with ``start <= taken_at < end``, oldest first; months must be loaded."""
+        for month in self.months_between(start, end):
+            for record in self.month_records(month):
+                if start is not None and record.taken_at < start:
+                    continue
+                if end is not None and record.taken_at >= end:
+                    break
+                yield record
+
+    def days_between(self, start: date | None, end: date | None) -> list[tuple[date, DayTotal]]:
+        """Day totals with ``start <= day <= end``, oldest first."""
+        return [
+            (day, total)
+            for day, total in sorted(self.days.items())
+            if (start is None or day >= start) and (end is None or day <= end)
+        ]
+
+    # -- persistence ------------------------------------------------------------------
+    def index_dict(self) -> dict[str, Any]:
+        """The stored form of the index (size grows with days, not with records)."""
+        return {
+            "days": {day.isoformat(): total.as_list() for day, total in self.days.items()},
+            "months": dict(self.month_counts),
+            "last": {kind.value: record.as_dict() for kind, record in self.last.items()},
+            "undo": list(self.undo_stack),
+        }
+
+    def load_index(self, data: Mapping[str, Any]) -> None:
+        """Read the stored index; raises InvalidRecordError on malformed data."""
+        try:
+            days = {
+                date.fromisoformat(key): DayTotal.from_list(value)
+                for key, value in dict(data.get("days", {})).items()
+            }
+            months = {str(key): int(value) for key, value in dict(data.get("months", {})).items()}
+            last = {
+                Kind(key): Record.from_dict(value)
+                for key, value in dict(data.get("last", {})).items()
+            }
+            undo = [str(item) for item in list(data.get("undo", []))][-UNDO_DEPTH:]
+        except (TypeError, ValueError) as err:
+            raise InvalidRecordError(str(err)) from err
+        self.days, self.month_counts, self.last, self.undo_stack = days, months, last, undo
+
+    def rebuild_index(self, records: Iterable[Record]) -> None:
+        """Recompute the index from every record (after a time zone change or repair).
+
+        All months must be loaded into the ledger by the caller, who passes them here.
+        """
+        undo = self.undo_stack
+        self.days, self.month_counts, self.last = {}, {}, {}
+        by_month: dict[str, list[Record]] = {}
+        for record in records:
+            by_month.setdefault(record.month, []).append(record)
+            self.month_counts[record.month] = self.month_counts.get(record.month, 0) + 1
+            self._day(record).apply(record, 1)
+            newest = self.last.get(record.kind)
+            if newest is None or _sort_key(record) > _sort_key(newest):
+                self.last[record.kind] = record
+        for month, items in by_month.items():
+            self.load_month(month, items)
+        ids = {record.id for items in by_month.values() for record in items}
+        self.undo_stack = [record_id for record_id in undo if record_id in ids]
+
+    def with_tz(self, tz: tzinfo) -> None:
+        """Change the time zone of day boundaries (the index must then be rebuilt)."""
+        self.tz = tz
+
+
+def _sort_key(record: Record) -> tuple[datetime, str]:
+    return (record.taken_at, record.id)
+
+
+def make_record(
+    *,
+    taken_at: datetime,
+    kind: Kind,
+    form: str,
+    source: Source = Source.ACTION,
+    **fields: Any,
+) -> Record:
+    """Create a record with a fresh id; ``taken_at`` must be aware."""
+    if taken_at.tzinfo is None:
+        raise ValueError("taken_at must be timezone-aware")
+    utc = taken_at.astimezone(UTC)
+    record = Record(id=new_record_id(utc), taken_at=utc, kind=kind, form=form, source=source)
+    return replace(record, **fields)

@@ -1,0 +1,170 @@
+"""Sensors of the day's magnesium."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfMass
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+from . import MagnesiumConfigEntry
+from .entity import MagnesiumEntity
+from .ledger import Record
+from .tracker import Today
+
+PARALLEL_UPDATES = 0
+
+UNIT_MG_PER_DAY = "mg/d"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MagnesiumSensorDescription(SensorEntityDescription):
+    """How a sensor reads its value from today's figures."""
+
+    value_fn: Callable[[Today], float | int | datetime | None]
+    attrs_fn: Callable[[Today], Mapping[str, Any] | None] = lambda _today: None
+    resets_daily: bool = False
+
+
+def _record_attrs(record: Record | None) -> Mapping[str, Any] | None:
+    if record is None:
+        return None
+    attrs: dict[str, Any] = {"form": record.form, "source": record.source.value}
+    for key in ("elemental_mg", "compound_mg", "area", "salt_g", "minutes"):
+        if (value := getattr(record, key)) is not None:
+            attrs[key] = value
+    return attrs
+
+
+SENSORS: tuple[MagnesiumSensorDescription, ...] = (
+    MagnesiumSensorDescription(
+        key="oral_today",
+        translation_key="oral_today",
+        native_unit_of_measurement=UnitOfMass.MILLIGRAMS,
+        device_class=SensorDeviceClass.WEIGHT,
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=0,
+        resets_daily=True,
+        value_fn=lambda today: today.oral_mg,
+    ),
+    MagnesiumSensorDescription(
+        key="remaining",
+        translation_key="remaining",
+        native_unit_of_measurement=UnitOfMass.MILLIGRAMS,
+        device_class=SensorDeviceClass.WEIGHT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda today: today.remaining_mg,
+    ),
+    MagnesiumSensorDescription(
+        key="limit_used",
+        translation_key="limit_used",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda today: today.limit_used_pct,
+    ),
+    MagnesiumSensorDescription(
+        key="doses_today",
+        translation_key="doses_today",
+        state_class=SensorStateClass.TOTAL,
+        resets_daily=True,
+        value_fn=lambda today: today.total.oral_doses,
+    ),
+    MagnesiumSensorDescription(
+        key="last_dose",
+        translation_key="last_dose",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda today: today.last_oral.taken_at if today.last_oral else None,
+        attrs_fn=lambda today: _record_attrs(today.last_oral),
+    ),
+    MagnesiumSensorDescription(
+        key="topical_today",
+        translation_key="topical_today",
+        state_class=SensorStateClass.TOTAL,
+        resets_daily=True,
+        value_fn=lambda today: today.total.topical,
+    ),
+    MagnesiumSensorDescription(
+        key="last_topical",
+        translation_key="last_topical",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda today: today.last_topical.taken_at if today.last_topical else None,
+        attrs_fn=lambda today: _record_attrs(today.last_topical),
+    ),
+    MagnesiumSensorDescription(
+        key="last_bath",
+        translation_key="last_bath",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda today: today.last_bath.taken_at if today.last_bath else None,
+        attrs_fn=lambda today: _record_attrs(today.last_bath),
+    ),
+    MagnesiumSensorDescription(
+        key="average_7d",
+        translation_key="average_7d",
+        native_unit_of_measurement=UNIT_MG_PER_DAY,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda today: today.average_7d,
+    ),
+    MagnesiumSensorDescription(
+        key="daily_target",
+        translation_key="daily_target",
+        native_unit_of_measurement=UnitOfMass.MILLIGRAMS,
+        device_class=SensorDeviceClass.WEIGHT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=0,
+        value_fn=lambda today: today.daily_target,
+    ),
+    MagnesiumSensorDescription(
+        key="daily_limit",
+        translation_key="daily_limit",
+        native_unit_of_measurement=UnitOfMass.MILLIGRAMS,
+        device_class=SensorDeviceClass.WEIGHT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=0,
+        value_fn=lambda today: today.daily_limit,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: MagnesiumConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add the sensors of an entry."""
+    async_add_entities(MagnesiumSensor(entry.runtime_data, description) for description in SENSORS)
+
+
+class MagnesiumSensor(MagnesiumEntity, SensorEntity):
+    """One figure of the day's magnesium."""
+
+    entity_description: MagnesiumSensorDescription
+
+    @property
+    def native_value(self) -> float | int | datetime | None:
+        """The figure now."""
+        return self.entity_description.value_fn(self.tracker.today)
+
+    @property
+    def last_reset(self) -> datetime | None:
+        """Daily totals start again at local midnight."""
+        if self.entity_description.resets_daily:
+            return self.tracker.today.day_start
+        return None
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Details of the record a timestamp sensor shows."""
+        return self.entity_description.attrs_fn(self.tracker.today)

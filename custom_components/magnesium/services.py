@@ -1,0 +1,290 @@
+"""Actions: log intake, undo, delete and read the log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import math
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+
+from .compat import vol
+from .const import (
+    ATTR_AMOUNT_MG,
+    ATTR_AREA,
+    ATTR_BASIS,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_END,
+    ATTR_FORM,
+    ATTR_MINUTES,
+    ATTR_NOTE,
+    ATTR_RECORD_ID,
+    ATTR_SALT_G,
+    ATTR_START,
+    ATTR_TAKEN_AT,
+    BASIS_COMPOUND,
+    BASIS_ELEMENTAL,
+    DOMAIN,
+    EARLIEST_YEAR,
+    MAX_AREA_LENGTH,
+    MAX_BATH_MINUTES,
+    MAX_COMPOUND_MG,
+    MAX_ELEMENTAL_MG,
+    MAX_NOTE_LENGTH,
+    MAX_SALT_G,
+    MAX_TOPICAL_MG,
+    SERVICE_DELETE_RECORD,
+    SERVICE_GET_LOG,
+    SERVICE_LOG_BATH,
+    SERVICE_LOG_DOSE,
+    SERVICE_LOG_TOPICAL,
+    SERVICE_UNDO,
+)
+from .knowledge import FORMS, TOPICAL_FORM_KEYS, Form, find_form
+from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
+
+if TYPE_CHECKING:
+    from .tracker import MagnesiumTracker
+
+FUTURE_TOLERANCE = timedelta(minutes=1)
+
+_ENTRY = vol.Optional(ATTR_CONFIG_ENTRY_ID)
+_TAKEN_AT = vol.Optional(ATTR_TAKEN_AT)
+_NOTE = vol.Optional(ATTR_NOTE)
+
+LOG_DOSE_SCHEMA = vol.Schema(
+    {
+        _ENTRY: cv.string,
+        vol.Required(ATTR_FORM): cv.string,
+        vol.Required(ATTR_AMOUNT_MG): vol.Coerce(float),
+        vol.Optional(ATTR_BASIS, default=BASIS_ELEMENTAL): vol.In(
+            [BASIS_ELEMENTAL, BASIS_COMPOUND]
+        ),
+        _TAKEN_AT: cv.datetime,
+        _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
+    }
+)
+LOG_TOPICAL_SCHEMA = vol.Schema(
+    {
+        _ENTRY: cv.string,
+        vol.Optional(ATTR_FORM, default="chloride"): cv.string,
+        vol.Optional(ATTR_AREA): vol.All(cv.string, vol.Length(max=MAX_AREA_LENGTH)),
+        vol.Optional(ATTR_AMOUNT_MG): vol.Coerce(float),
+        _TAKEN_AT: cv.datetime,
+        _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
+    }
+)
+LOG_BATH_SCHEMA = vol.Schema(
+    {
+        _ENTRY: cv.string,
+        vol.Optional(ATTR_SALT_G): vol.Coerce(float),
+        vol.Optional(ATTR_MINUTES): vol.Coerce(float),
+        _TAKEN_AT: cv.datetime,
+        _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
+    }
+)
+UNDO_SCHEMA = vol.Schema({_ENTRY: cv.string})
+DELETE_SCHEMA = vol.Schema({_ENTRY: cv.string, vol.Required(ATTR_RECORD_ID): cv.string})
+GET_LOG_SCHEMA = vol.Schema(
+    {_ENTRY: cv.string, vol.Optional(ATTR_START): cv.datetime, vol.Optional(ATTR_END): cv.datetime}
+)
+
+
+def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={name: str(value) for name, value in placeholders.items()},
+    )
+
+
+def get_tracker(hass: HomeAssistant, entry_id: str | None) -> MagnesiumTracker:
+    """The tracker of the chosen entry, or of the only one."""
+    if entry_id is None:
+        entries = hass.config_entries.async_loaded_entries(DOMAIN)
+        if len(entries) != 1:
+            raise _invalid("entry_required" if entries else "no_entries")
+        return entries[0].runtime_data  # type: ignore[no-any-return]
+    entry = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise _invalid("entry_not_found", entry_id=entry_id)
+    if entry.state is not ConfigEntryState.LOADED:
+        raise _invalid("entry_not_loaded", name=entry.title)
+    return entry.runtime_data  # type: ignore[no-any-return]
+
+
+def _form_list() -> str:
+    return ", ".join(form.key for form in FORMS)
+
+
+def _find_form(text: str) -> Form:
+    if (form := find_form(text)) is None:
+        raise _invalid("unknown_form", form=text, forms=_form_list())
+    return form
+
+
+def _amount(value: float | None, maximum: float, *, required: bool = True) -> float | None:
+    if value is None:
+        if required:
+            raise _invalid("amount_invalid", amount=value, maximum=maximum)
+        return None
+    if not math.isfinite(value) or value <= 0 or value > maximum:
+        raise _invalid("amount_invalid", amount=value, maximum=f"{maximum:g}")
+    return value
+
+
+def _taken_at(value: datetime | None) -> datetime:
+    now = dt_util.utcnow()
+    if value is None:
+        return now
+    moment = dt_util.as_utc(value)
+    if moment > now + FUTURE_TOLERANCE:
+        raise _invalid("taken_at_future", taken_at=value.isoformat())
+    if moment.year < EARLIEST_YEAR:
+        raise _invalid("taken_at_too_old", taken_at=value.isoformat(), year=EARLIEST_YEAR)
+    return moment
+
+
+def record_response(record: Record) -> dict[str, Any]:
+    """A record as an action response."""
+    return {ATTR_RECORD_ID: record.id, **record.as_dict()}
+
+
+async def _async_log_dose(call: ServiceCall) -> ServiceResponse:
+    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    form = _find_form(call.data[ATTR_FORM])
+    if not form.oral:
+        raise _invalid("not_oral_form", form=form.key, forms=", ".join(_oral_keys()))
+    compound_mg: float | None = None
+    if call.data[ATTR_BASIS] == BASIS_COMPOUND:
+        compound_mg = _amount(call.data[ATTR_AMOUNT_MG], MAX_COMPOUND_MG)
+        assert compound_mg is not None
+        elemental_mg = round(form.elemental_from_compound(compound_mg), 3)
+    else:
+        elemental = _amount(call.data[ATTR_AMOUNT_MG], MAX_ELEMENTAL_MG)
+        assert elemental is not None
+        elemental_mg = elemental
+    record = make_record(
+        taken_at=_taken_at(call.data.get(ATTR_TAKEN_AT)),
+        kind=Kind.ORAL,
+        form=form.key,
+        source=Source.ACTION,
+        elemental_mg=elemental_mg,
+        compound_mg=compound_mg,
+        note=call.data.get(ATTR_NOTE),
+    )
+    await tracker.async_add(record)
+    today = tracker.today
+    return {
+        **record_response(record),
+        "oral_today_mg": today.oral_mg,
+        "remaining_mg": today.remaining_mg,
+        "daily_limit_mg": today.daily_limit,
+        "over_limit": today.over_limit,
+    }
+
+
+def _oral_keys() -> list[str]:
+    return [form.key for form in FORMS if form.oral]
+
+
+async def _async_log_topical(call: ServiceCall) -> ServiceResponse:
+    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    form = _find_form(call.data[ATTR_FORM])
+    if form.key not in TOPICAL_FORM_KEYS:
+        raise _invalid("not_topical_form", form=form.key, forms=", ".join(TOPICAL_FORM_KEYS))
+    record = make_record(
+        taken_at=_taken_at(call.data.get(ATTR_TAKEN_AT)),
+        kind=Kind.TOPICAL,
+        form=form.key,
+        elemental_mg=_amount(call.data.get(ATTR_AMOUNT_MG), MAX_TOPICAL_MG, required=False),
+        area=call.data.get(ATTR_AREA),
+        note=call.data.get(ATTR_NOTE),
+    )
+    await tracker.async_add(record)
+    return {**record_response(record), "topical_today": tracker.today.total.topical}
+
+
+async def _async_log_bath(call: ServiceCall) -> ServiceResponse:
+    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    record = make_record(
+        taken_at=_taken_at(call.data.get(ATTR_TAKEN_AT)),
+        kind=Kind.BATH,
+        form="sulfate",
+        salt_g=_amount(call.data.get(ATTR_SALT_G), MAX_SALT_G, required=False),
+        minutes=_amount(call.data.get(ATTR_MINUTES), MAX_BATH_MINUTES, required=False),
+        note=call.data.get(ATTR_NOTE),
+    )
+    await tracker.async_add(record)
+    return {**record_response(record), "baths_today": tracker.today.total.baths}
+
+
+async def _async_undo(call: ServiceCall) -> ServiceResponse:
+    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    record = await tracker.async_undo()
+    if record is None:
+        raise _invalid("nothing_to_undo")
+    return {"removed": record_response(record), "oral_today_mg": tracker.today.oral_mg}
+
+
+async def _async_delete_record(call: ServiceCall) -> ServiceResponse:
+    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    record_id = call.data[ATTR_RECORD_ID]
+    try:
+        record = await tracker.async_remove(record_id)
+    except RecordNotFoundError as err:
+        raise _invalid("record_not_found", record_id=record_id) from err
+    return {"removed": record_response(record), "oral_today_mg": tracker.today.oral_mg}
+
+
+async def _async_get_log(call: ServiceCall) -> ServiceResponse:
+    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    start_utc = _as_utc(call.data.get(ATTR_START))
+    end_utc = _as_utc(call.data.get(ATTR_END))
+    if start_utc and end_utc and start_utc > end_utc:
+        raise _invalid("range_invalid", start=start_utc.isoformat(), end=end_utc.isoformat())
+    records, days = await tracker.async_get_log(start_utc, end_utc)
+    return {
+        "records": [record.as_dict() for record in records],
+        "days": [
+            {
+                "date": day.isoformat(),
+                "oral_mg": total.oral_mg,
+                "oral_doses": total.oral_doses,
+                "topical": total.topical,
+                "baths": total.baths,
+            }
+            for day, total in days
+        ],
+        "daily_limit_mg": tracker.settings.daily_limit,
+    }
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    return dt_util.as_utc(value) if value is not None else None
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions."""
+    for name, handler, schema, supports in (
+        (SERVICE_LOG_DOSE, _async_log_dose, LOG_DOSE_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_LOG_TOPICAL, _async_log_topical, LOG_TOPICAL_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_LOG_BATH, _async_log_bath, LOG_BATH_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_UNDO, _async_undo, UNDO_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_DELETE_RECORD, _async_delete_record, DELETE_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_GET_LOG, _async_get_log, GET_LOG_SCHEMA, SupportsResponse.ONLY),
+    ):
+        hass.services.async_register(
+            DOMAIN, name, handler, schema=schema, supports_response=supports
+        )

@@ -1,0 +1,373 @@
+"""The runtime object of one entry: the ledger, its storage, listeners and the day cycle."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+import logging
+import os
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_DAILY_LIMIT,
+    CONF_DAILY_TARGET,
+    CONF_PERSON,
+    DEFAULT_DAILY_LIMIT,
+    DEFAULT_DAILY_TARGET,
+    DOMAIN,
+    EVENT_DOSE_LOGGED,
+    STORAGE_MINOR_VERSION,
+    STORAGE_VERSION,
+)
+from .ledger import DayTotal, InvalidRecordError, Kind, Ledger, Record, month_key
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class StorageVersionError(HomeAssistantError):
+    """Stored data was written by a newer version of the integration."""
+
+
+class MagnesiumStore(Store[dict[str, Any]]):
+    """A versioned store of the integration; refuses data from a newer version."""
+
+    def __init__(self, hass: HomeAssistant, key: str) -> None:
+        """Create an atomic-writing store for one file."""
+        super().__init__(
+            hass,
+            STORAGE_VERSION,
+            key,
+            minor_version=STORAGE_MINOR_VERSION,
+            atomic_writes=True,
+        )
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Migrate stored data to the current version."""
+        if old_major_version > STORAGE_VERSION:
+            raise StorageVersionError(
+                f"{self.key} was written by a newer version ({old_major_version}); "
+                "update the integration"
+            )
+        # Version 1 is the first schema: minor versions only ever add optional fields.
+        return old_data
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The settings of one person's entry."""
+
+    name: str
+    person: str | None = None
+    daily_limit: float = DEFAULT_DAILY_LIMIT
+    daily_target: float = DEFAULT_DAILY_TARGET
+
+    @classmethod
+    def from_entry(cls, title: str, options: Mapping[str, Any]) -> Settings:
+        """Read settings from a config entry's options."""
+        return cls(
+            name=title,
+            person=options.get(CONF_PERSON) or None,
+            daily_limit=float(options.get(CONF_DAILY_LIMIT, DEFAULT_DAILY_LIMIT)),
+            daily_target=float(options.get(CONF_DAILY_TARGET, DEFAULT_DAILY_TARGET)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    """The day's figures that the entities show."""
+
+    day: date
+    day_start: datetime
+    total: DayTotal
+    daily_limit: float
+    daily_target: float
+    average_7d: float
+    last_oral: Record | None
+    last_topical: Record | None
+    last_bath: Record | None
+
+    @property
+    def oral_mg(self) -> float:
+        """Oral elemental magnesium today."""
+        return self.total.oral_mg
+
+    @property
+    def remaining_mg(self) -> float:
+        """What is left under the daily limit, never negative."""
+        return round(max(0.0, self.daily_limit - self.total.oral_mg), 3)
+
+    @property
+    def limit_used_pct(self) -> float:
+        """Share of the daily limit used today, in percent."""
+        return round(100 * self.total.oral_mg / self.daily_limit, 1)
+
+    @property
+    def over_limit(self) -> bool:
+        """Whether today's oral magnesium is above the daily limit."""
+        return self.total.oral_mg > self.daily_limit
+
+
+def index_key(entry_id: str) -> str:
+    """Storage key of an entry's index."""
+    return f"{DOMAIN}.{entry_id}"
+
+
+def month_store_key(entry_id: str, month: str) -> str:
+    """Storage key of one month of an entry's records."""
+    return f"{DOMAIN}.{entry_id}.{month}"
+
+
+class MagnesiumTracker:
+    """Owns one person's ledger and its files; tells entities when figures change."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str, settings: Settings) -> None:
+        """Create the tracker; call ``async_load`` before use."""
+        self.hass = hass
+        self.entry_id = entry_id
+        self.settings = settings
+        self.ledger = Ledger(tz=self._tz())
+        self._index_store = MagnesiumStore(hass, index_key(entry_id))
+        self._month_stores: dict[str, MagnesiumStore] = {}
+        self._month_locks: dict[str, asyncio.Lock] = {}
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._unsubs: list[CALLBACK_TYPE] = []
+        self._midnight_unsub: CALLBACK_TYPE | None = None
+        self._today: Today | None = None
+
+    # -- life cycle -------------------------------------------------------------------
+    def _tz(self) -> ZoneInfo:
+        return ZoneInfo(self.hass.config.time_zone)
+
+    async def async_load(self) -> None:
+        """Load the index and the current month; rebuild the index if it is stale."""
+        data = await self._index_store.async_load()
+        if data is not None:
+            try:
+                self.ledger.load_index(data)
+            except InvalidRecordError:
+                _LOGGER.warning("Index of %s is damaged; rebuilding it", self.settings.name)
+                await self._async_rebuild()
+                return
+        await self._async_ensure_month(month_key(dt_util.utcnow()))
+        if data is not None and (
+            data.get("tz") != self.hass.config.time_zone or not self._current_month_consistent()
+        ):
+            await self._async_rebuild()
+
+    def _current_month_consistent(self) -> bool:
+        month = month_key(dt_util.utcnow())
+        return len(self.ledger.month_records(month)) == self.ledger.month_counts.get(month, 0)
+
+    @callback
+    def async_start(self) -> None:
+        """Start the day cycle and watch for time zone changes."""
+        self._schedule_midnight()
+        self._unsubs.append(
+            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_core_config_updated)
+        )
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop timers and listeners."""
+        if self._midnight_unsub:
+            self._midnight_unsub()
+            self._midnight_unsub = None
+        while self._unsubs:
+            self._unsubs.pop()()
+
+    async def _async_core_config_updated(self, _event: Event) -> None:
+        if self.ledger.tz != self._tz():
+            await self._async_rebuild()
+            self._schedule_midnight()
+
+    async def _async_rebuild(self) -> None:
+        """Recompute the index from every stored month (time zone change or repair)."""
+        self.ledger.with_tz(self._tz())
+        months = await self.hass.async_add_executor_job(self._stored_months)
+        months.update(self.ledger.month_counts)
+        records: list[Record] = []
+        for month in sorted(months):
+            records.extend(await self._async_read_month(month))
+        self.ledger.rebuild_index(records)
+        await self._async_save_index()
+        self._changed()
+
+    def _stored_months(self) -> set[str]:
+        """Months that have a file on disk (runs in the executor)."""
+        prefix = f"{index_key(self.entry_id)}."
+        folder = self.hass.config.path(".storage")
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            return set()
+        return {
+            name[len(prefix) :]
+            for name in names
+            if name.startswith(prefix) and len(name) == len(prefix) + 7
+        }
+
+    async def async_remove_files(self) -> None:
+        """Delete every file of this entry (when the user deletes the entry)."""
+        months = await self.hass.async_add_executor_job(self._stored_months)
+        for month in months | set(self.ledger.month_counts):
+            await self._month_store(month).async_remove()
+        await self._index_store.async_remove()
+
+    # -- listeners --------------------------------------------------------------------
+    @callback
+    def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update`` whenever the figures change; returns the remover."""
+        self._listeners.append(update)
+
+        @callback
+        def remove() -> None:
+            self._listeners.remove(update)
+
+        return remove
+
+    @callback
+    def _changed(self) -> None:
+        self._today = None
+        for update in list(self._listeners):
+            update()
+
+    @callback
+    def async_update_settings(self, settings: Settings) -> None:
+        """Apply changed settings at once."""
+        self.settings = settings
+        self._changed()
+
+    def _schedule_midnight(self) -> None:
+        if self._midnight_unsub:
+            self._midnight_unsub()
+        self._midnight_unsub = async_track_point_in_utc_time(
+            self.hass, self._async_midnight, self.ledger.next_day_start(dt_util.utcnow())
+        )
+
+    @callback
+    def _async_midnight(self, _now: datetime) -> None:
+        self._midnight_unsub = None
+        self._schedule_midnight()
+        self._changed()
+
+    # -- figures ----------------------------------------------------------------------
+    @property
+    def today(self) -> Today:
+        """Today's figures (computed once per change, shared by all entities)."""
+        now = dt_util.utcnow()
+        day = self.ledger.local_day(now)
+        if self._today is None or self._today.day != day:
+            self._today = Today(
+                day=day,
+                day_start=self.ledger.day_start(day),
+                total=self.ledger.day_total(day),
+                daily_limit=self.settings.daily_limit,
+                daily_target=self.settings.daily_target,
+                average_7d=self.ledger.average_oral(day),
+                last_oral=self.ledger.last.get(Kind.ORAL),
+                last_topical=self.ledger.last.get(Kind.TOPICAL),
+                last_bath=self.ledger.last.get(Kind.BATH),
+            )
+        return self._today
+
+    # -- changes ----------------------------------------------------------------------
+    async def async_add(self, record: Record) -> Record:
+        """Log a record; it is on disk when this returns."""
+        await self._async_ensure_month(record.month)
+        self.ledger.add(record)
+        await self._async_save(record.month)
+        self.hass.bus.async_fire(
+            EVENT_DOSE_LOGGED, {"config_entry_id": self.entry_id, **record.as_dict()}
+        )
+        self._changed()
+        return record
+
+    async def async_undo(self) -> Record | None:
+        """Remove the last logged record; None when there is nothing to undo."""
+        if not self.ledger.undo_stack and self.ledger.month_counts:
+            await self._async_ensure_month(max(self.ledger.month_counts))
+        if (record_id := self.ledger.undo_target()) is None:
+            return None
+        return await self.async_remove(record_id)
+
+    async def async_remove(self, record_id: str) -> Record:
+        """Remove a record by id (raises RecordNotFoundError)."""
+        month = self.ledger.month_of_id(record_id)
+        await self._async_ensure_month(month)
+        record = self.ledger.remove(record_id)
+        if record.kind not in self.ledger.last:
+            for older in self.ledger.months_to_search_for_last(record.kind):
+                await self._async_ensure_month(older)
+                if self.ledger.refresh_last(record.kind):
+                    break
+        await self._async_save(month)
+        self._changed()
+        return record
+
+    async def async_get_log(
+        self, start: datetime | None, end: datetime | None
+    ) -> tuple[list[Record], list[tuple[date, DayTotal]]]:
+        """Records in ``[start, end)`` and the day totals of the days they span."""
+        months = self.ledger.months_between(start, end)
+        for month in months:
+            await self._async_ensure_month(month)
+        records = list(self.ledger.records_between(start, end))
+        first = self.ledger.local_day(start) if start else None
+        last = self.ledger.local_day(end) if end else None
+        return records, self.ledger.days_between(first, last)
+
+    # -- storage ----------------------------------------------------------------------
+    def _month_store(self, month: str) -> MagnesiumStore:
+        if (store := self._month_stores.get(month)) is None:
+            store = self._month_stores[month] = MagnesiumStore(
+                self.hass, month_store_key(self.entry_id, month)
+            )
+        return store
+
+    async def _async_read_month(self, month: str) -> list[Record]:
+        data = await self._month_store(month).async_load()
+        return list(_read_records(data.get("records", []) if data else [], month))
+
+    async def _async_ensure_month(self, month: str) -> None:
+        """Load a month's records into the ledger once, however many callers ask."""
+        if month in self.ledger.loaded_months():
+            return
+        lock = self._month_locks.setdefault(month, asyncio.Lock())
+        async with lock:
+            if month in self.ledger.loaded_months():
+                return
+            self.ledger.load_month(month, await self._async_read_month(month))
+
+    async def _async_save(self, month: str) -> None:
+        """Write the month, then the index: the record is on disk before the index names it."""
+        records = [record.as_dict() for record in self.ledger.month_records(month)]
+        await self._month_store(month).async_save({"records": records})
+        await self._async_save_index()
+
+    async def _async_save_index(self) -> None:
+        await self._index_store.async_save(
+            {"tz": self.hass.config.time_zone, **self.ledger.index_dict()}
+        )
+
+
+def _read_records(items: Iterable[Any], month: str) -> Iterable[Record]:
+    """Valid records of a stored month; a damaged record is skipped with a warning."""
+    for item in items:
+        try:
+            record = Record.from_dict(item)
+        except InvalidRecordError as err:
+            _LOGGER.warning("Skipping a damaged record in %s: %s", month, err)
+            continue
+        yield record

@@ -1,0 +1,58 @@
+"""Fixtures: a real Home Assistant with the integration set up from a config entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.magnesium.const import (
+    CONF_DAILY_LIMIT,
+    CONF_DAILY_TARGET,
+    CONF_PERSON,
+    DOMAIN,
+)
+
+TIME_ZONE = "Europe/Berlin"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let the loader find custom_components/magnesium."""
+
+
+@pytest.fixture
+async def time_zone(hass: HomeAssistant) -> str:
+    """Run the tests in a time zone with daylight saving."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    return TIME_ZONE
+
+
+def make_entry(
+    title: str = "Alex",
+    person: str | None = None,
+    limit: float = 350,
+    target: float = 300,
+    **kw: Any,
+) -> MockConfigEntry:
+    """A config entry like the config flow makes."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        data={},
+        options={CONF_PERSON: person, CONF_DAILY_LIMIT: limit, CONF_DAILY_TARGET: target},
+        unique_id=person or f"name:{title.lower()}",
+        **kw,
+    )
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, time_zone: str) -> MockConfigEntry:
+    """One person's entry, set up."""
+    config_entry = make_entry()
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
