@@ -9,6 +9,7 @@ from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import DOMAIN
 from .services import async_setup_services
 from .tracker import MagnesiumTracker, Settings, StorageVersionError
@@ -18,6 +19,8 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 type MagnesiumConfigEntry = ConfigEntry[MagnesiumTracker]
+
+_STORAGE_TOO_NEW: tuple[type[Exception], ...] = (StorageVersionError, *STORAGE_TOO_NEW_ERRORS)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -33,7 +36,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
     )
     try:
         await tracker.async_load()
-    except StorageVersionError as err:
+    except _STORAGE_TOO_NEW as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="storage_too_new"
         ) from err

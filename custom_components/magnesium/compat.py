@@ -10,4 +10,13 @@ try:
 except ImportError:  # Home Assistant before 2026.9
     import voluptuous as vol  # type: ignore[no-redef]
 
-__all__ = ["vol"]
+__all__ = ["STORAGE_TOO_NEW_ERRORS", "vol"]
+
+# Home Assistant 2025.x and newer refuse a storage file from a newer version themselves, before
+# our migration function sees it; older releases leave that to the migration function.
+try:
+    from homeassistant.exceptions import UnsupportedStorageVersionError
+
+    STORAGE_TOO_NEW_ERRORS: tuple[type[Exception], ...] = (UnsupportedStorageVersionError,)
+except ImportError:  # Home Assistant 2025.4
+    STORAGE_TOO_NEW_ERRORS = ()

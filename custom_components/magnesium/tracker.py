@@ -197,6 +197,7 @@ class MagnesiumTracker:
         self.ledger.with_tz(self._tz())
         months = await self.hass.async_add_executor_job(self._stored_months)
         months.update(self.ledger.month_counts)
+        months.add(month_key(dt_util.utcnow()))
         records: list[Record] = []
         for month in sorted(months):
             records.extend(await self._async_read_month(month))
@@ -221,7 +222,10 @@ class MagnesiumTracker:
     async def async_remove_files(self) -> None:
         """Delete every file of this entry (when the user deletes the entry)."""
         months = await self.hass.async_add_executor_job(self._stored_months)
-        for month in months | set(self.ledger.month_counts):
+        index = await self._index_store.async_load()
+        if isinstance(index, dict) and isinstance(index.get("months"), dict):
+            months.update(str(month) for month in index["months"])
+        for month in months:
             await self._month_store(month).async_remove()
         await self._index_store.async_remove()
 

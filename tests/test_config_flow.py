@@ -1,0 +1,148 @@
+"""The config and options flows."""
+
+from __future__ import annotations
+
+from homeassistant import config_entries
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from custom_components.magnesium.const import (
+    CONF_DAILY_LIMIT,
+    CONF_DAILY_TARGET,
+    CONF_PERSON,
+    DOMAIN,
+)
+
+from .conftest import make_entry
+
+USER_INPUT = {
+    "name": "Alex",
+    CONF_PERSON: "person.alex",
+    CONF_DAILY_LIMIT: 350,
+    CONF_DAILY_TARGET: 300,
+}
+
+
+async def _start(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    return result["flow_id"]
+
+
+async def test_user_flow_creates_entry(hass: HomeAssistant) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, USER_INPUT)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Alex"
+    assert result["data"] == {}
+    assert result["options"] == {
+        CONF_PERSON: "person.alex",
+        CONF_DAILY_LIMIT: 350.0,
+        CONF_DAILY_TARGET: 300.0,
+    }
+    entry = result["result"]
+    assert entry.unique_id == "person.alex"
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.alex_daily_limit").state == "350.0"
+
+
+async def test_user_flow_without_person_uses_name(hass: HomeAssistant) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"name": "  Sam ", CONF_DAILY_LIMIT: 250, CONF_DAILY_TARGET: 200}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Sam"
+    assert result["options"][CONF_PERSON] is None
+    assert result["result"].unique_id == "name:sam"
+
+
+async def test_user_flow_errors_then_recovers(hass: HomeAssistant) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**USER_INPUT, CONF_DAILY_TARGET: 300, CONF_DAILY_LIMIT: 250}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_DAILY_TARGET: "target_over_limit"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**USER_INPUT, "name": "   ", CONF_DAILY_LIMIT: 250, CONF_DAILY_TARGET: 200}
+    )
+    assert result["errors"] == {"name": "name_required"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**USER_INPUT, CONF_DAILY_LIMIT: 250, CONF_DAILY_TARGET: 250}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"][CONF_DAILY_LIMIT] == 250.0
+
+
+async def test_duplicate_person_is_refused(hass: HomeAssistant) -> None:
+    make_entry(title="Alex", person="person.alex").add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**USER_INPUT, "name": "Alex again"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_duplicate_name_without_person_is_refused(hass: HomeAssistant) -> None:
+    make_entry(title="Sam").add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"name": "sam", CONF_DAILY_LIMIT: 350, CONF_DAILY_TARGET: 300}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_options_flow_applies_without_restart(hass: HomeAssistant, entry) -> None:
+    await hass.services.async_call(
+        DOMAIN, "log_dose", {"form": "glycinate", "amount_mg": 200}, blocking=True
+    )
+    assert hass.states.get("binary_sensor.alex_over_daily_limit").state == "off"
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_PERSON: "person.alex", CONF_DAILY_LIMIT: 150, CONF_DAILY_TARGET: 100},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options == {
+        CONF_PERSON: "person.alex",
+        CONF_DAILY_LIMIT: 150.0,
+        CONF_DAILY_TARGET: 100.0,
+    }
+    assert entry.unique_id == "person.alex"
+    assert hass.states.get("binary_sensor.alex_over_daily_limit").state == "on"
+    assert hass.states.get("sensor.alex_remaining_today").state == "0.0"
+    assert hass.states.get("sensor.alex_daily_target").state == "100.0"
+    # the log survived: nothing was reloaded or lost
+    assert hass.states.get("sensor.alex_oral_magnesium_today").state == "200.0"
+
+
+async def test_options_flow_errors(hass: HomeAssistant, entry) -> None:
+    other = make_entry(title="Sam", person="person.sam")
+    other.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_PERSON: "person.sam", CONF_DAILY_LIMIT: 350, CONF_DAILY_TARGET: 300},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_PERSON: "person_in_use"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_DAILY_LIMIT: 100, CONF_DAILY_TARGET: 300}
+    )
+    assert result["errors"] == {CONF_DAILY_TARGET: "target_over_limit"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_DAILY_LIMIT: 300, CONF_DAILY_TARGET: 300}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_PERSON] is None
+    assert entry.unique_id == "name:alex"

@@ -1,0 +1,297 @@
+"""Set-up, restart, the day cycle, time zones, storage and removal."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_test_home_assistant,
+)
+
+from custom_components.magnesium.const import DOMAIN
+
+from .conftest import TIME_ZONE, make_entry
+
+BERLIN = dt_util.get_time_zone(TIME_ZONE)
+
+
+async def log(hass: HomeAssistant, amount: float, **extra: Any) -> dict[str, Any]:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "log_dose",
+        {"form": "glycinate", "amount_mg": amount, **extra},
+        blocking=True,
+        return_response=True,
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+def value(hass: HomeAssistant, key: str) -> str:
+    entity = hass.states.get(f"sensor.alex_{key}")
+    assert entity is not None
+    return entity.state
+
+
+@asynccontextmanager
+async def restarted(
+    entry: MockConfigEntry, time_zone: str = TIME_ZONE
+) -> AsyncIterator[HomeAssistant]:
+    """A fresh Home Assistant on the same storage, with the same entry set up."""
+    async with async_test_home_assistant() as hass:
+        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+        await hass.config.async_set_time_zone(time_zone)
+        again = MockConfigEntry(
+            domain=DOMAIN,
+            entry_id=entry.entry_id,
+            title=entry.title,
+            data=dict(entry.data),
+            options=dict(entry.options),
+            unique_id=entry.unique_id,
+        )
+        again.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(again.entry_id)
+        await hass.async_block_till_done()
+        yield hass
+        await hass.config_entries.async_unload(again.entry_id)
+        await hass.async_stop(force=True)
+
+
+async def test_restart_keeps_records_and_states(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    first = await log(hass, 150)
+    await log(hass, 100)
+    await hass.services.async_call(DOMAIN, "log_bath", {"minutes": 15}, blocking=True)
+    # on disk before the action returned: no delayed write pending
+    month = first["taken_at"][:7]
+    stored = hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"]
+    assert len(stored) == 3
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 1
+    await hass.config_entries.async_unload(entry.entry_id)
+
+    async with restarted(entry) as fresh:
+        assert value(fresh, "oral_magnesium_today") == "250.0"
+        assert value(fresh, "doses_today") == "2"
+        assert fresh.states.get("sensor.alex_last_epsom_bath").state != "unknown"
+        response = await fresh.services.async_call(
+            DOMAIN, "get_log", {}, blocking=True, return_response=True
+        )
+        assert response["records"][0]["id"] == first["record_id"]
+        # undo still knows what was logged last before the restart
+        await fresh.services.async_call(DOMAIN, "undo", {}, blocking=True)
+        await fresh.async_block_till_done()
+        assert fresh.states.get("sensor.alex_last_epsom_bath").state == "unknown"
+        assert value(fresh, "oral_magnesium_today") == "250.0"
+
+
+async def test_midnight_rollover(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, time_zone: str
+) -> None:
+    freezer.move_to(datetime(2026, 11, 24, 23, 50, tzinfo=BERLIN))
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await log(hass, 200)
+    assert value(hass, "oral_magnesium_today") == "200.0"
+    last_reset = hass.states.get("sensor.alex_oral_magnesium_today").attributes["last_reset"]
+    assert dt_util.parse_datetime(last_reset) == datetime(2026, 11, 24, tzinfo=BERLIN)
+
+    freezer.move_to(datetime(2026, 11, 25, 0, 0, 1, tzinfo=BERLIN))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert value(hass, "oral_magnesium_today") == "0.0"
+    assert value(hass, "doses_today") == "0"
+    assert value(hass, "remaining_today") == "350.0"
+    assert value(hass, "7_day_average") == str(round(200 / 7, 3))
+    assert dt_util.parse_datetime(value(hass, "last_dose")) == datetime(
+        2026, 11, 24, 23, 50, tzinfo=BERLIN
+    )
+    last_reset = hass.states.get("sensor.alex_oral_magnesium_today").attributes["last_reset"]
+    assert dt_util.parse_datetime(last_reset) == datetime(2026, 11, 25, tzinfo=BERLIN)
+
+    # and again the next night: the timer re-arms itself
+    freezer.move_to(datetime(2026, 11, 26, 0, 0, 1, tzinfo=BERLIN))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    last_reset = hass.states.get("sensor.alex_oral_magnesium_today").attributes["last_reset"]
+    assert dt_util.parse_datetime(last_reset) == datetime(2026, 11, 26, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("day", "hours"),
+    [(datetime(2026, 3, 29), 23), (datetime(2026, 10, 25), 25)],
+    ids=["spring-forward", "fall-back"],
+)
+async def test_dst_days_are_whole_days(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    time_zone: str,
+    day: datetime,
+    hours: int,
+) -> None:
+    start = day.replace(tzinfo=BERLIN).astimezone(dt_util.UTC)  # real hours from here
+    freezer.move_to(start + timedelta(minutes=5))
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await log(hass, 100)
+    # the last minutes of the local day, (hours - 1) real hours later, still count on it
+    freezer.move_to(start + timedelta(hours=hours - 1, minutes=55))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert dt_util.as_local(dt_util.utcnow()).date() == day.date()
+    await log(hass, 50)
+    assert value(hass, "oral_magnesium_today") == "150.0"
+    # and the day ends after exactly `hours` hours
+    freezer.move_to(start + timedelta(hours=hours, seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert value(hass, "oral_magnesium_today") == "0.0"
+    assert dt_util.as_local(dt_util.utcnow()).date() == (day + timedelta(days=1)).date()
+
+
+async def test_time_zone_change_rebuilds_days(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, time_zone: str
+) -> None:
+    # 10:00 on the 25th in Berlin is 18:00 the same day in Tokyo
+    freezer.move_to(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await log(hass, 100)
+    # 23:30 in Berlin is 07:30 on the 26th in Tokyo
+    freezer.move_to(datetime(2026, 11, 25, 23, 30, tzinfo=BERLIN))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert value(hass, "oral_magnesium_today") == "100.0"
+    await hass.config.async_set_time_zone("Asia/Tokyo")
+    hass.bus.async_fire(EVENT_CORE_CONFIG_UPDATE, {"time_zone": "Asia/Tokyo"})
+    await hass.async_block_till_done()
+    assert value(hass, "oral_magnesium_today") == "0.0"
+    last_reset = hass.states.get("sensor.alex_oral_magnesium_today").attributes["last_reset"]
+    assert dt_util.parse_datetime(last_reset) == datetime(
+        2026, 11, 26, tzinfo=dt_util.get_time_zone("Asia/Tokyo")
+    )
+    response = await hass.services.async_call(
+        DOMAIN, "get_log", {}, blocking=True, return_response=True
+    )
+    assert [day["date"] for day in response["days"]] == ["2026-11-25"]
+
+
+async def test_restart_in_another_time_zone(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    await log(hass, 100)
+    await hass.config_entries.async_unload(entry.entry_id)
+    async with restarted(entry, "Pacific/Kiritimati") as fresh:
+        # 10:00 Berlin is 23:00 the same day in Kiritimati (UTC+14): it is still today there
+        assert value(fresh, "oral_magnesium_today") == "100.0"
+        response = await fresh.services.async_call(
+            DOMAIN, "get_log", {}, blocking=True, return_response=True
+        )
+        assert [day["date"] for day in response["days"]] == ["2026-11-25"]
+
+
+async def test_damaged_index_is_rebuilt_from_months(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    await log(hass, 150)
+    await log(hass, 50)
+    await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[f"magnesium.{entry.entry_id}"]["data"]["days"] = "garbage"
+    async with restarted(entry) as fresh:
+        assert value(fresh, "oral_magnesium_today") == "200.0"
+        assert value(fresh, "doses_today") == "2"
+
+
+async def test_index_behind_the_month_is_repaired(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """A crash between writing the month and the index loses nothing."""
+    await log(hass, 150)
+    index = dict(hass_storage[f"magnesium.{entry.entry_id}"]["data"])
+    await log(hass, 50)
+    await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[f"magnesium.{entry.entry_id}"]["data"] = index
+    async with restarted(entry) as fresh:
+        assert value(fresh, "oral_magnesium_today") == "200.0"
+
+
+async def test_storage_from_a_newer_version_is_refused(
+    hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str
+) -> None:
+    entry = make_entry()
+    hass_storage[f"magnesium.{entry.entry_id}"] = {
+        "version": 99,
+        "minor_version": 1,
+        "key": f"magnesium.{entry.entry_id}",
+        "data": {"future": True},
+    }
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    # never overwritten
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 99
+
+
+async def test_unreadable_storage_retries(
+    hass: HomeAssistant, time_zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from homeassistant.helpers.storage import Store
+
+    async def broken(self: Store[Any]) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(Store, "async_load", broken)
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_unload_and_remove_entry(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    await log(hass, 150)
+    await log(hass, 100, taken_at="2026-01-15T08:00:00+01:00")
+    keys = [key for key in hass_storage if key.startswith(f"magnesium.{entry.entry_id}")]
+    assert len(keys) >= 2
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    # unloading keeps the log
+    assert all(key in hass_storage for key in keys)
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not [key for key in hass_storage if key.startswith("magnesium.")]
+
+
+async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert len(devices) == 1
+    device = devices[0]
+    assert device.identifiers == {(DOMAIN, entry.entry_id)}
+    assert device.name == "Alex"
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    assert len(entities) == 12
+    assert all(item.device_id == device.id for item in entities)
+    assert all(item.unique_id.startswith(entry.entry_id) for item in entities)
+    assert all(item.translation_key for item in entities)
