@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -295,3 +296,60 @@ async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry
     assert all(item.device_id == device.id for item in entities)
     assert all(item.unique_id.startswith(entry.entry_id) for item in entities)
     assert all(item.translation_key for item in entities)
+
+
+async def test_damaged_record_is_skipped_and_the_rest_kept(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    first = await log(hass, 150)
+    await log(hass, 50)
+    await hass.config_entries.async_unload(entry.entry_id)
+    key = f"magnesium.{entry.entry_id}.{first['taken_at'][:7]}"
+    hass_storage[key]["data"]["records"][1]["elemental_mg"] = "lots"
+    async with restarted(entry) as fresh:
+        # the index no longer matches the month, so it is rebuilt from what can be read
+        assert value(fresh, "oral_magnesium_today") == "150.0"
+        assert value(fresh, "doses_today") == "1"
+
+
+async def test_undo_beyond_the_undo_stack_removes_newest(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """After the remembered order runs out, undo removes the newest record by time."""
+    start = datetime(2026, 11, 25, 8, 0, tzinfo=BERLIN)
+    freezer.move_to(start + timedelta(hours=1))
+    for minute in range(23):
+        await log(hass, 1, taken_at=(start + timedelta(minutes=minute)).isoformat())
+    for _ in range(23):
+        await hass.services.async_call(DOMAIN, "undo", {}, blocking=True)
+    await hass.async_block_till_done()
+    assert value(hass, "doses_today") == "0"
+    assert value(hass, "last_dose") == "unknown"
+
+
+async def test_concurrent_logging_loses_nothing(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    responses = await asyncio.gather(*(log(hass, 2) for _ in range(100)))
+    assert len({response["record_id"] for response in responses}) == 100
+    assert value(hass, "oral_magnesium_today") == "200.0"
+    month = responses[0]["taken_at"][:7]
+    assert len(hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"]) == 100
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["data"]["months"] == {month: 100}
+
+
+async def test_concurrent_loads_of_an_old_month(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """Two doses back-dated into the same unloaded month at once: both are kept."""
+    await log(hass, 10, taken_at="2026-03-03T08:00:00+01:00")
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await asyncio.gather(
+        log(hass, 20, taken_at="2026-03-04T08:00:00+01:00"),
+        log(hass, 30, taken_at="2026-03-05T08:00:00+01:00"),
+    )
+    response = await hass.services.async_call(
+        DOMAIN, "get_log", {}, blocking=True, return_response=True
+    )
+    assert [record["elemental_mg"] for record in response["records"]] == [10.0, 20.0, 30.0]
