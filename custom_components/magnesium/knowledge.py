@@ -370,7 +370,7 @@ SIDE_EFFECTS = Claim(
 )
 
 _WORD_RE = re.compile(r"[^a-z0-9]+")
-_FILLER = ("magnesium", "mg")
+_FILLER = ("magnesium", "mag", "mg")
 
 
 def normalize(text: str) -> str:
@@ -399,7 +399,7 @@ def find_form(text: str | None) -> Form | None:
     if not text:
         return None
     query = normalize(text)
-    if not query:
+    if not query or query in _FILLER:
         return None
     for candidate in (query, query.replace(" ", "")):
         if key := _ALIASES.get(candidate):
@@ -420,8 +420,10 @@ def find_interaction(text: str | None) -> Interaction | None:
     if not text:
         return None
     query = normalize(text)
+    if not query:
+        return None
     for item in INTERACTIONS:
-        names = (item.key, item.name, *item.examples)
-        if any(normalize(name) == query or query in normalize(name) for name in names):
+        names = [normalize(name) for name in (item.key, item.name, *item.examples)]
+        if query in names or (len(query) >= 3 and any(query in name for name in names)):
             return item
     return None

@@ -28,6 +28,7 @@ UNDO_DEPTH = 20
 AVERAGE_DAYS = 7
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _DECODE = {char: value for value, char in enumerate(_CROCKFORD)}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Kind(StrEnum):
@@ -70,7 +71,7 @@ class MonthNotLoadedError(LedgerError):
 
 def new_record_id(taken_at: datetime) -> str:
     """Make a ULID whose time part is ``taken_at``: ids sort by time and name their month."""
-    millis = max(0, int(taken_at.timestamp() * 1000))
+    millis = max(0, (taken_at - _EPOCH) // timedelta(milliseconds=1))
     value = (millis << 80) | secrets.randbits(80)
     chars = []
     for _ in range(26):
@@ -81,13 +82,11 @@ def new_record_id(taken_at: datetime) -> str:
 
 def record_id_time(record_id: str) -> datetime | None:
     """The ``taken_at`` encoded in a record id, or None if it is not a valid id."""
-    if len(record_id) != 26:
+    if len(record_id) != 26 or any(char not in _DECODE for char in record_id.upper()):
         return None
     value = 0
     for char in record_id[:10].upper():
-        if (digit := _DECODE.get(char)) is None:
-            return None
-        value = value * 32 + digit
+        value = value * 32 + _DECODE[char]
     try:
         return datetime.fromtimestamp(value / 1000, UTC)
     except (OverflowError, OSError, ValueError):
@@ -120,9 +119,15 @@ def _optional_number(data: Mapping[str, Any], key: str) -> float | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidRecordError(f"{key} is not a number: {value!r}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError as err:
+        raise InvalidRecordError(f"{key} is out of range") from err
+    if not math.isfinite(number):
+        raise InvalidRecordError(f"{key} is not a finite number: {value!r}")
+    return number
 
 
 def _optional_text(data: Mapping[str, Any], key: str) -> str | None:
@@ -242,7 +247,8 @@ class DayTotal:
             not isinstance(value, list)
             or len(value) != 4
             or not all(
-                isinstance(item, int | float) and not isinstance(item, bool) for item in value
+                isinstance(item, int | float) and not isinstance(item, bool) and math.isfinite(item)
+                for item in value
             )
         ):
             raise InvalidRecordError(f"bad day total: {value!r}")
@@ -322,7 +328,8 @@ class Ledger:
         """Remove a record by id; its month must be loaded.
 
         If it was the newest of its kind, ``last`` for that kind is cleared when the
-        previous one is not in a loaded month: call ``needs_last`` and ``refresh_last``.
+        previous one is not in a loaded month: load ``months_to_search_for_last`` and call
+        ``refresh_last`` until it returns True.
         """
         month = self.month_of_id(record_id)
         records = self.month_records(month)
@@ -435,6 +442,8 @@ class Ledger:
 
     def load_index(self, data: Mapping[str, Any]) -> None:
         """Read the stored index; raises InvalidRecordError on malformed data."""
+        if not isinstance(data, Mapping):
+            raise InvalidRecordError(f"index is not an object: {type(data).__name__}")
         try:
             days = {
                 date.fromisoformat(key): DayTotal.from_list(value)
@@ -446,7 +455,7 @@ class Ledger:
                 for key, value in dict(data.get("last", {})).items()
             }
             undo = [str(item) for item in list(data.get("undo", []))][-UNDO_DEPTH:]
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, OverflowError) as err:
             raise InvalidRecordError(str(err)) from err
         self.days, self.month_counts, self.last, self.undo_stack = days, months, last, undo
 
