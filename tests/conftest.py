@@ -48,11 +48,16 @@ def make_entry(
     )
 
 
-@pytest.fixture
-async def entry(hass: HomeAssistant, time_zone: str) -> MockConfigEntry:
-    """One person's entry, set up."""
-    config_entry = make_entry()
+async def setup_entry(hass: HomeAssistant, **kw: Any) -> MockConfigEntry:
+    """Add an entry and set it up."""
+    config_entry = make_entry(**kw)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, time_zone: str) -> MockConfigEntry:
+    """One person's entry, set up."""
+    return await setup_entry(hass)

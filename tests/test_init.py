@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.magnesium.const import DOMAIN
 
-from .conftest import TIME_ZONE, make_entry
+from .conftest import TIME_ZONE, make_entry, setup_entry
 
 BERLIN = dt_util.get_time_zone(TIME_ZONE)
 
@@ -102,10 +102,7 @@ async def test_midnight_rollover(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, time_zone: str
 ) -> None:
     freezer.move_to(datetime(2026, 11, 24, 23, 50, tzinfo=BERLIN))
-    entry = make_entry()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass)
     await log(hass, 200)
     assert value(hass, "oral_magnesium_today") == "200.0"
     last_reset = hass.states.get("sensor.alex_oral_magnesium_today").attributes["last_reset"]
@@ -146,10 +143,7 @@ async def test_dst_days_are_whole_days(
 ) -> None:
     start = day.replace(tzinfo=BERLIN).astimezone(dt_util.UTC)  # real hours from here
     freezer.move_to(start + timedelta(minutes=5))
-    entry = make_entry()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass)
     await log(hass, 100)
     # the last minutes of the local day, (hours - 1) real hours later, still count on it
     freezer.move_to(start + timedelta(hours=hours - 1, minutes=55))
@@ -171,10 +165,7 @@ async def test_time_zone_change_rebuilds_days(
 ) -> None:
     # 10:00 on the 25th in Berlin is 18:00 the same day in Tokyo
     freezer.move_to(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
-    entry = make_entry()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass)
     await log(hass, 100)
     # 23:30 in Berlin is 07:30 on the 26th in Tokyo
     freezer.move_to(datetime(2026, 11, 25, 23, 30, tzinfo=BERLIN))
