@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -48,10 +49,10 @@ def value(hass: HomeAssistant, key: str) -> str:
 
 @asynccontextmanager
 async def restarted(
-    entry: MockConfigEntry, time_zone: str = TIME_ZONE
+    entry: MockConfigEntry, time_zone: str = TIME_ZONE, config_dir: str | None = None
 ) -> AsyncIterator[HomeAssistant]:
     """A fresh Home Assistant on the same storage, with the same entry set up."""
-    async with async_test_home_assistant() as hass:
+    async with async_test_home_assistant(config_dir=config_dir) as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
         await hass.config.async_set_time_zone(time_zone)
         again = MockConfigEntry(
@@ -344,3 +345,27 @@ async def test_concurrent_loads_of_an_old_month(
         DOMAIN, "get_log", {}, blocking=True, return_response=True
     )
     assert [record["elemental_mg"] for record in response["records"]] == [10.0, 20.0, 30.0]
+
+
+async def test_lost_index_is_rebuilt_not_taken_for_a_new_person(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_storage: dict[str, Any], tmp_path: Path
+) -> None:
+    """Home Assistant moves an unparsable file aside and loads nothing: the log is kept."""
+    await log(hass, 150)
+    await log(hass, 50, taken_at="2026-01-15T08:00:00+01:00")
+    await hass.config_entries.async_unload(entry.entry_id)
+    del hass_storage[f"magnesium.{entry.entry_id}"]
+    # the month files as they lie in .storage (their content is served by the test storage)
+    storage = tmp_path / ".storage"
+    storage.mkdir()
+    for key in hass_storage:
+        if key.startswith("magnesium."):
+            (storage / key).write_text("{}")
+    (storage / f"magnesium.{entry.entry_id}.2026-01.corrupt.2026-02-01T00:00:00").write_text("")
+    async with restarted(entry, config_dir=str(tmp_path)) as fresh:
+        assert value(fresh, "oral_magnesium_today") == "150.0"
+        assert value(fresh, "7_day_average") != "unknown"
+        response = await fresh.services.async_call(
+            DOMAIN, "get_log", {}, blocking=True, return_response=True
+        )
+        assert [record["elemental_mg"] for record in response["records"]] == [50.0, 150.0]

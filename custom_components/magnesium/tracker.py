@@ -153,17 +153,21 @@ class MagnesiumTracker:
     async def async_load(self) -> None:
         """Load the index and the current month; rebuild the index if it is stale."""
         data = await self._index_store.async_load()
-        if data is not None:
+        stale = False
+        if data is None:
+            # A new person, or an index that was lost (Home Assistant moves a file it cannot
+            # parse aside and loads nothing): months on disk tell the two apart.
+            stale = bool(await self.hass.async_add_executor_job(self._stored_months))
+        else:
             try:
                 self.ledger.load_index(data)
             except InvalidRecordError:
                 _LOGGER.warning("Index of %s is damaged; rebuilding it", self.settings.name)
-                await self._async_rebuild()
-                return
+                stale = True
+            else:
+                stale = data.get("tz") != self.hass.config.time_zone
         await self._async_ensure_month(month_key(dt_util.utcnow()))
-        if data is not None and (
-            data.get("tz") != self.hass.config.time_zone or not self._current_month_consistent()
-        ):
+        if stale or not self._current_month_consistent():
             await self._async_rebuild()
 
     def _current_month_consistent(self) -> bool:
@@ -202,6 +206,10 @@ class MagnesiumTracker:
         for month in sorted(months):
             records.extend(await self._async_read_month(month))
         self.ledger.rebuild_index(records)
+        current = month_key(dt_util.utcnow())
+        for month in self.ledger.loaded_months():
+            if month != current:
+                self.ledger.unload_month(month)
         await self._async_save_index()
         self._changed()
 
