@@ -61,3 +61,19 @@ async def setup_entry(hass: HomeAssistant, **kw: Any) -> MockConfigEntry:
 async def entry(hass: HomeAssistant, time_zone: str) -> MockConfigEntry:
     """One person's entry, set up."""
     return await setup_entry(hass)
+
+
+async def call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
+    """Call one of our actions, blocking, and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=True
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+def sensor_state(hass: HomeAssistant, key: str, person: str = "alex") -> str:
+    """The state of one of a person's sensors."""
+    entity = hass.states.get(f"sensor.{person}_{key}")
+    assert entity is not None
+    return entity.state

@@ -24,27 +24,16 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.magnesium.const import DOMAIN
 
-from .conftest import TIME_ZONE, make_entry, setup_entry
+from .conftest import TIME_ZONE, call, make_entry, sensor_state, setup_entry
 
 BERLIN = dt_util.get_time_zone(TIME_ZONE)
 
 
 async def log(hass: HomeAssistant, amount: float, **extra: Any) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN,
-        "log_dose",
-        {"form": "glycinate", "amount_mg": amount, **extra},
-        blocking=True,
-        return_response=True,
-    )
-    assert isinstance(response, dict)
-    return response
+    return await call(hass, "log_dose", form="glycinate", amount_mg=amount, **extra)
 
 
-def value(hass: HomeAssistant, key: str) -> str:
-    entity = hass.states.get(f"sensor.alex_{key}")
-    assert entity is not None
-    return entity.state
+value = sensor_state
 
 
 @asynccontextmanager

@@ -17,23 +17,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.magnesium.compat import vol
 from custom_components.magnesium.const import DOMAIN, EVENT_DOSE_LOGGED
 
-from .conftest import make_entry
+from .conftest import call, make_entry, sensor_state as state
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=dt_util.get_time_zone("Europe/Berlin"))
-
-
-async def call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    return response
-
-
-def state(hass: HomeAssistant, key: str) -> str:
-    entity = hass.states.get(f"sensor.alex_{key}")
-    assert entity is not None
-    return entity.state
 
 
 @pytest.fixture(autouse=True)
