@@ -50,7 +50,7 @@ from .const import (
     SERVICE_LOG_TOPICAL,
     SERVICE_UNDO,
 )
-from .knowledge import FORMS, TOPICAL_FORM_KEYS, Form, find_form
+from .knowledge import FORMS, ORAL_FORM_KEYS, TOPICAL_FORM_KEYS, Form, find_form
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ async def _async_log_dose(call: ServiceCall) -> ServiceResponse:
     tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     form = _find_form(call.data[ATTR_FORM])
     if not form.oral:
-        raise _invalid("not_oral_form", form=form.key, forms=", ".join(_oral_keys()))
+        raise _invalid("not_oral_form", form=form.key, forms=", ".join(ORAL_FORM_KEYS))
     compound_mg: float | None = None
     if call.data[ATTR_BASIS] == BASIS_COMPOUND:
         compound_mg = _amount(call.data[ATTR_AMOUNT_MG], MAX_COMPOUND_MG)
@@ -192,10 +192,6 @@ async def _async_log_dose(call: ServiceCall) -> ServiceResponse:
         "daily_limit_mg": today.daily_limit,
         "over_limit": today.over_limit,
     }
-
-
-def _oral_keys() -> list[str]:
-    return [form.key for form in FORMS if form.oral]
 
 
 async def _async_log_topical(call: ServiceCall) -> ServiceResponse:
