@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -23,6 +24,14 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let the loader find custom_components/magnesium."""
 
 
+@pytest.fixture(autouse=True)
+def private_config_dir(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Give each Home Assistant under test its own config folder (blueprints are copied there)."""
+    if "hass" in request.fixturenames:
+        hass: HomeAssistant = request.getfixturevalue("hass")
+        hass.config.config_dir = str(tmp_path)
+
+
 @pytest.fixture
 async def time_zone(hass: HomeAssistant) -> str:
     """Run the tests in a time zone with daylight saving."""
@@ -35,6 +44,7 @@ def make_entry(
     person: str | None = None,
     limit: float = 350,
     target: float = 300,
+    extra_options: dict[str, Any] | None = None,
     **kw: Any,
 ) -> MockConfigEntry:
     """A config entry like the config flow makes."""
@@ -42,7 +52,12 @@ def make_entry(
         domain=DOMAIN,
         title=title,
         data={},
-        options={CONF_PERSON: person, CONF_DAILY_LIMIT: limit, CONF_DAILY_TARGET: target},
+        options={
+            CONF_PERSON: person,
+            CONF_DAILY_LIMIT: limit,
+            CONF_DAILY_TARGET: target,
+            **(extra_options or {}),
+        },
         unique_id=person or f"name:{title.lower()}",
         **kw,
     )

@@ -117,6 +117,15 @@ async def test_options_flow_applies_without_restart(hass: HomeAssistant, entry) 
         CONF_PERSON: "person.alex",
         CONF_DAILY_LIMIT: 150.0,
         CONF_DAILY_TARGET: 100.0,
+        # the collapsed reminder sections keep their defaults
+        "notify_entities": [],
+        "notify_services": [],
+        "snooze_minutes": 30,
+        "bath_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "ramp": False,
+        "ramp_start": 100.0,
+        "ramp_step": 50.0,
+        "ramp_every_days": 7,
     }
     assert entry.unique_id == "person.alex"
     assert hass.states.get("binary_sensor.alex_over_daily_limit").state == "on"

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+import tempfile
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -41,6 +42,15 @@ async def restarted(
     entry: MockConfigEntry, time_zone: str = TIME_ZONE, config_dir: str | None = None
 ) -> AsyncIterator[HomeAssistant]:
     """A fresh Home Assistant on the same storage, with the same entry set up."""
+    with tempfile.TemporaryDirectory() as scratch:
+        async with _restarted(entry, time_zone, config_dir or scratch) as hass:
+            yield hass
+
+
+@asynccontextmanager
+async def _restarted(
+    entry: MockConfigEntry, time_zone: str, config_dir: str
+) -> AsyncIterator[HomeAssistant]:
     async with async_test_home_assistant(config_dir=config_dir) as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
         await hass.config.async_set_time_zone(time_zone)
@@ -70,7 +80,7 @@ async def test_restart_keeps_records_and_states(
     month = first["taken_at"][:7]
     stored = hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"]
     assert len(stored) == 3
-    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 1
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 2
     await hass.config_entries.async_unload(entry.entry_id)
 
     async with restarted(entry) as fresh:
@@ -261,7 +271,7 @@ async def test_unload_and_remove_entry(
     assert all(key in hass_storage for key in keys)
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert not [key for key in hass_storage if key.startswith("magnesium.")]
+    assert not [key for key in hass_storage if key.startswith(f"magnesium.{entry.entry_id}")]
 
 
 async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -273,7 +283,7 @@ async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry
     assert device.identifiers == {(DOMAIN, entry.entry_id)}
     assert device.name == "Alex"
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(entities) == 12
+    assert len(entities) == 28
     assert all(item.device_id == device.id for item in entities)
     assert all(item.unique_id.startswith(entry.entry_id) for item in entities)
     assert all(item.translation_key for item in entities)

@@ -66,19 +66,20 @@ def test_every_exception_key_is_translated() -> None:
     strings = _json("strings.json")
     used = _exception_keys_used()
     assert {"unknown_form", "no_entries", "entry_required", "storage_too_new"} <= used
-    entity_keys = {key for platform in strings["entity"].values() for key in platform}
-    assert used - entity_keys <= set(strings["exceptions"])
+    other_keys = {key for platform in strings["entity"].values() for key in platform}
+    other_keys |= set(strings["issues"]) | set(strings["selector"])
+    assert used - other_keys <= set(strings["exceptions"])
 
 
-def test_every_entity_has_name_and_icon() -> None:
+async def test_every_entity_has_name_and_icon(hass: HomeAssistant, entry) -> None:
+    from homeassistant.helpers import entity_registry as er
+
     strings, icons = _json("strings.json"), _json("icons.json")
-    from custom_components.magnesium.binary_sensor import OVER_LIMIT
-    from custom_components.magnesium.sensor import SENSORS
-
-    for platform, descriptions in (("sensor", SENSORS), ("binary_sensor", (OVER_LIMIT,))):
-        for description in descriptions:
-            assert description.translation_key in strings["entity"][platform]
-            assert description.translation_key in icons["entity"][platform]
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    assert len({item.domain for item in entities}) == 7
+    for item in entities:
+        assert item.translation_key in strings["entity"][item.domain], item.entity_id
+        assert item.translation_key in icons["entity"][item.domain], item.entity_id
 
 
 async def test_services_are_described(hass: HomeAssistant, entry) -> None:

@@ -163,7 +163,14 @@ async def test_get_log_range(hass: HomeAssistant, entry: MockConfigEntry) -> Non
     log = await call(hass, "get_log", start=(NOW - timedelta(hours=4)).isoformat())
     assert [record.get("elemental_mg") for record in log["records"]] == [50.0, None, 25.0]
     assert log["days"] == [
-        {"date": "2026-11-25", "oral_mg": 75.0, "oral_doses": 2, "topical": 0, "baths": 1}
+        {
+            "date": "2026-11-25",
+            "oral_mg": 75.0,
+            "oral_doses": 2,
+            "topical": 0,
+            "baths": 1,
+            "side_effects": 0,
+        }
     ]
     everything = await call(hass, "get_log")
     assert len(everything["records"]) == 4

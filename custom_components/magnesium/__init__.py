@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .blueprint_installer import async_install_blueprints
 from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import DOMAIN
+from .reminders import ReminderManager, ReminderOptions
+from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .services import async_setup_services
 from .tracker import MagnesiumTracker, Settings, StorageVersionError
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+__all__ = ["MagnesiumConfigEntry", "MagnesiumData"]
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TIME,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-
-type MagnesiumConfigEntry = ConfigEntry[MagnesiumTracker]
 
 _STORAGE_TOO_NEW: tuple[type[Exception], ...] = (StorageVersionError, *STORAGE_TOO_NEW_ERRORS)
 
@@ -31,11 +41,14 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> bool:
     """Load a person's log and set up their entities."""
+    await async_install_blueprints(hass)
     tracker = MagnesiumTracker(
         hass, entry.entry_id, Settings.from_entry(entry.title, entry.options)
     )
+    reminders = ReminderManager(hass, tracker, ReminderOptions.from_options(entry.options))
     try:
         await tracker.async_load()
+        await reminders.async_load()
     except _STORAGE_TOO_NEW as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="storage_too_new"
@@ -46,17 +59,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
             translation_key="storage_unreadable",
             translation_placeholders={"error": str(err)},
         ) from err
-    entry.runtime_data = tracker
+    entry.runtime_data = MagnesiumData(tracker, reminders)
     tracker.async_start()
     entry.async_on_unload(tracker.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # after the entities: a reminder due right now reaches the event entity too
+    reminders.async_start()
+    entry.async_on_unload(reminders.async_stop)
     return True
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> None:
     """Apply changed settings without a restart."""
-    entry.runtime_data.async_update_settings(Settings.from_entry(entry.title, entry.options))
+    data = entry.runtime_data
+    data.tracker.async_update_settings(Settings.from_entry(entry.title, entry.options))
+    data.reminders.async_update_options(ReminderOptions.from_options(entry.options))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> bool:
@@ -69,4 +87,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -
     tracker = MagnesiumTracker(
         hass, entry.entry_id, Settings.from_entry(entry.title, entry.options)
     )
+    reminders = ReminderManager(hass, tracker, ReminderOptions.from_options(entry.options))
+    await reminders.async_remove_files()
     await tracker.async_remove_files()

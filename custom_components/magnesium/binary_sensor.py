@@ -1,6 +1,9 @@
-"""Binary sensors of the day's magnesium."""
+"""Binary sensors: over the daily limit, and which reminders are due."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined]
     BinarySensorDeviceClass,
@@ -10,8 +13,9 @@ from homeassistant.components.binary_sensor import (  # type: ignore[attr-define
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from . import MagnesiumConfigEntry
-from .entity import MagnesiumEntity
+from .entity import MagnesiumEntity, ReminderEntity
+from .runtime import MagnesiumConfigEntry, MagnesiumData
+from .schedule import Reminder
 
 PARALLEL_UPDATES = 0
 
@@ -28,7 +32,13 @@ async def async_setup_entry(
     async_add_entities: AddEntitiesCallback,
 ) -> None:
     """Add the binary sensors of an entry."""
-    async_add_entities([OverLimitBinarySensor(entry.runtime_data, OVER_LIMIT)])
+    data = entry.runtime_data
+    async_add_entities(
+        [
+            OverLimitBinarySensor(data.tracker, OVER_LIMIT),
+            *(ReminderDueBinarySensor(data, reminder) for reminder in Reminder),
+        ]
+    )
 
 
 class OverLimitBinarySensor(MagnesiumEntity, BinarySensorEntity):
@@ -38,3 +48,25 @@ class OverLimitBinarySensor(MagnesiumEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Whether the limit is passed today."""
         return self.tracker.today.over_limit
+
+
+class ReminderDueBinarySensor(ReminderEntity, BinarySensorEntity):
+    """On from a reminder's time until it is taken, skipped or the day ends (also snoozed)."""
+
+    _unrecorded_attributes = frozenset({"message", "snoozed_until"})
+
+    def __init__(self, data: MagnesiumData, reminder: Reminder) -> None:
+        """Create the due sensor of one reminder."""
+        key = f"{reminder.value}_due" if reminder is Reminder.EPSOM_BATH else f"{reminder}_dose_due"
+        super().__init__(data, BinarySensorEntityDescription(key=key, translation_key=key))
+        self.reminder = reminder
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the reminder is due."""
+        return self.reminders.status(self.reminder).is_due
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """What the reminder suggests while it is due."""
+        return self.reminders.attributes(self.reminder)

@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers import selector
-from homeassistant.util import slugify
+from homeassistant.util import dt as dt_util, slugify
 
 from .compat import vol
 from .const import (
+    CONF_BATH_WEEKDAYS,
     CONF_DAILY_LIMIT,
     CONF_DAILY_TARGET,
+    CONF_NOTIFY_ENTITIES,
+    CONF_NOTIFY_SERVICES,
     CONF_PERSON,
+    CONF_RAMP,
+    CONF_RAMP_EVERY_DAYS,
+    CONF_RAMP_FIRST_DAY,
+    CONF_RAMP_START,
+    CONF_RAMP_STEP,
+    CONF_SNOOZE_MINUTES,
+    DEFAULT_BATH_WEEKDAYS,
     DEFAULT_DAILY_LIMIT,
     DEFAULT_DAILY_TARGET,
+    DEFAULT_RAMP_EVERY_DAYS,
+    DEFAULT_RAMP_START,
+    DEFAULT_RAMP_STEP,
+    DEFAULT_SNOOZE_MINUTES,
     DOMAIN,
+    MAX_RAMP_EVERY_DAYS,
+    MAX_SNOOZE_MINUTES,
     MIN_SETTING_MG,
+    WEEKDAYS,
 )
 from .knowledge import UPPER_LIMIT_ADULT_MG
 
 CONF_NAME = "name"
+SECTIONS = ("notifications", "epsom_baths", "start_low")
 
 _MG = selector.NumberSelector(
     selector.NumberSelectorConfig(
@@ -104,7 +124,7 @@ class MagnesiumConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class MagnesiumOptionsFlow(OptionsFlow):
-    """Change the person link, limit and target; applied without a restart."""
+    """Change the settings and reminders; applied without a restart."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the settings."""
@@ -119,9 +139,103 @@ class MagnesiumOptionsFlow(OptionsFlow):
             ):
                 errors[CONF_PERSON] = "person_in_use"
             if not errors:
+                options |= _reminder_options(user_input, entry.options)
                 self.hass.config_entries.async_update_entry(entry, unique_id=unique_id)
                 return self.async_create_entry(data=options)
-        defaults = {**entry.options, **(user_input or {})}
-        return self.async_show_form(
-            step_id="init", data_schema=vol.Schema(_settings_schema(defaults)), errors=errors
+        defaults = {**entry.options, **_flatten(user_input or {})}
+        schema = {**_settings_schema(defaults), **_reminder_schema(self.hass, defaults)}
+        return self.async_show_form(step_id="init", data_schema=vol.Schema(schema), errors=errors)
+
+
+def _flatten(user_input: dict[str, Any]) -> dict[str, Any]:
+    flat = {key: value for key, value in user_input.items() if key not in SECTIONS}
+    for name in SECTIONS:
+        flat |= user_input.get(name) or {}
+    return flat
+
+
+def _notify_services(hass: HomeAssistant) -> list[str]:
+    """Legacy notify services (the companion app's are ``mobile_app_<device>``)."""
+    return sorted(
+        f"notify.{name}"
+        for name in hass.services.async_services_for_domain("notify")
+        if name not in ("send_message", "persistent_notification")
+    )
+
+
+def _reminder_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> dict[vol.Marker, Any]:
+    """The collapsed sections: notifications, Epsom baths, start low."""
+    services = sorted({*_notify_services(hass), *defaults.get(CONF_NOTIFY_SERVICES, ())})
+    notifications = {
+        vol.Optional(
+            CONF_NOTIFY_ENTITIES, default=list(defaults.get(CONF_NOTIFY_ENTITIES, []))
+        ): selector.EntitySelector(selector.EntitySelectorConfig(domain="notify", multiple=True)),
+        vol.Optional(
+            CONF_NOTIFY_SERVICES, default=list(defaults.get(CONF_NOTIFY_SERVICES, []))
+        ): selector.SelectSelector(
+            selector.SelectSelectorConfig(options=services, multiple=True, custom_value=True)
+        ),
+        vol.Required(
+            CONF_SNOOZE_MINUTES, default=defaults.get(CONF_SNOOZE_MINUTES, DEFAULT_SNOOZE_MINUTES)
+        ): _number(1, MAX_SNOOZE_MINUTES, "min"),
+    }
+    baths = {
+        vol.Optional(
+            CONF_BATH_WEEKDAYS,
+            default=list(defaults.get(CONF_BATH_WEEKDAYS, DEFAULT_BATH_WEEKDAYS)),
+        ): selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=list(WEEKDAYS), multiple=True, translation_key="weekday"
+            )
+        ),
+    }
+    ramp = {
+        vol.Required(CONF_RAMP, default=bool(defaults.get(CONF_RAMP, False))): (
+            selector.BooleanSelector()
+        ),
+        vol.Required(
+            CONF_RAMP_START, default=defaults.get(CONF_RAMP_START, DEFAULT_RAMP_START)
+        ): _MG,
+        vol.Required(CONF_RAMP_STEP, default=defaults.get(CONF_RAMP_STEP, DEFAULT_RAMP_STEP)): _MG,
+        vol.Required(
+            CONF_RAMP_EVERY_DAYS,
+            default=defaults.get(CONF_RAMP_EVERY_DAYS, DEFAULT_RAMP_EVERY_DAYS),
+        ): _number(1, MAX_RAMP_EVERY_DAYS, "d"),
+    }
+    return {
+        vol.Optional(name, default={}): section(vol.Schema(fields), {"collapsed": True})
+        for name, fields in zip(SECTIONS, (notifications, baths, ramp), strict=True)
+    }
+
+
+def _reminder_options(user_input: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The reminder options from the sections; a start-low plan starts the day it is turned on."""
+    flat = _flatten({name: user_input.get(name) or {} for name in SECTIONS})
+    options: dict[str, Any] = {
+        CONF_NOTIFY_ENTITIES: list(flat.get(CONF_NOTIFY_ENTITIES, [])),
+        CONF_NOTIFY_SERVICES: [
+            name.strip() for name in flat.get(CONF_NOTIFY_SERVICES, []) if name.strip()
+        ],
+        CONF_SNOOZE_MINUTES: int(flat.get(CONF_SNOOZE_MINUTES, DEFAULT_SNOOZE_MINUTES)),
+        CONF_BATH_WEEKDAYS: [day for day in WEEKDAYS if day in flat.get(CONF_BATH_WEEKDAYS, [])],
+        CONF_RAMP: bool(flat.get(CONF_RAMP, False)),
+        CONF_RAMP_START: float(flat.get(CONF_RAMP_START, DEFAULT_RAMP_START)),
+        CONF_RAMP_STEP: float(flat.get(CONF_RAMP_STEP, DEFAULT_RAMP_STEP)),
+        CONF_RAMP_EVERY_DAYS: int(flat.get(CONF_RAMP_EVERY_DAYS, DEFAULT_RAMP_EVERY_DAYS)),
+    }
+    if options[CONF_RAMP]:
+        started = current.get(CONF_RAMP_FIRST_DAY) if current.get(CONF_RAMP) else None
+        options[CONF_RAMP_FIRST_DAY] = started or dt_util.now().date().isoformat()
+    return options
+
+
+def _number(minimum: float, maximum: float, unit: str) -> selector.NumberSelector:
+    return selector.NumberSelector(
+        selector.NumberSelectorConfig(
+            min=minimum,
+            max=maximum,
+            step=1,
+            unit_of_measurement=unit,
+            mode=selector.NumberSelectorMode.BOX,
         )
+    )

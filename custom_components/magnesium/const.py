@@ -12,6 +12,26 @@ CONF_PERSON: Final = "person"
 CONF_DAILY_LIMIT: Final = "daily_limit"
 CONF_DAILY_TARGET: Final = "daily_target"
 
+# Reminder options (entry options, set in the options flow)
+CONF_NOTIFY_ENTITIES: Final = "notify_entities"
+CONF_NOTIFY_SERVICES: Final = "notify_services"
+CONF_SNOOZE_MINUTES: Final = "snooze_minutes"
+CONF_BATH_WEEKDAYS: Final = "bath_weekdays"
+CONF_RAMP: Final = "ramp"
+CONF_RAMP_START: Final = "ramp_start"
+CONF_RAMP_STEP: Final = "ramp_step"
+CONF_RAMP_EVERY_DAYS: Final = "ramp_every_days"
+CONF_RAMP_FIRST_DAY: Final = "ramp_first_day"
+
+DEFAULT_SNOOZE_MINUTES: Final = 30
+WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_BATH_WEEKDAYS: Final = WEEKDAYS  # every day; the bath reminder's switch starts off
+DEFAULT_RAMP_START: Final = 100
+DEFAULT_RAMP_STEP: Final = 50
+DEFAULT_RAMP_EVERY_DAYS: Final = 7
+MAX_SNOOZE_MINUTES: Final = 240
+MAX_RAMP_EVERY_DAYS: Final = 60
+
 DEFAULT_DAILY_LIMIT: Final = UPPER_LIMIT_ADULT_MG
 DEFAULT_DAILY_TARGET: Final = 300
 MIN_SETTING_MG: Final = 1
@@ -28,6 +48,10 @@ MAX_AREA_LENGTH: Final = 100
 EARLIEST_YEAR: Final = 2000
 
 EVENT_DOSE_LOGGED: Final = "magnesium_dose_logged"
+EVENT_MOBILE_APP_ACTION: Final = "mobile_app_notification_action"
+
+SIDE_EFFECT_SYMPTOMS: Final = ("diarrhoea", "cramping", "nausea", "other")
+SIDE_EFFECT_DAYS: Final = 7
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_FORM: Final = "form"
@@ -41,6 +65,9 @@ ATTR_MINUTES: Final = "minutes"
 ATTR_RECORD_ID: Final = "record_id"
 ATTR_START: Final = "start"
 ATTR_END: Final = "end"
+ATTR_SYMPTOM: Final = "symptom"
+ATTR_REMINDER: Final = "reminder"
+ATTR_MINUTES_DELAY: Final = "minutes"
 
 BASIS_ELEMENTAL: Final = "elemental"
 BASIS_COMPOUND: Final = "compound"
@@ -51,6 +78,11 @@ SERVICE_LOG_BATH: Final = "log_bath"
 SERVICE_UNDO: Final = "undo"
 SERVICE_DELETE_RECORD: Final = "delete_record"
 SERVICE_GET_LOG: Final = "get_log"
+SERVICE_LOG_SIDE_EFFECT: Final = "log_side_effect"
+SERVICE_SKIP_REMINDER: Final = "skip_reminder"
+SERVICE_SNOOZE_REMINDER: Final = "snooze_reminder"
 
-STORAGE_VERSION: Final = 1
+# Version 2 adds side-effect records, which version 1 cannot read: a major step, so that an
+# older release refuses the files instead of dropping those records when it rewrites a month.
+STORAGE_VERSION: Final = 2
 STORAGE_MINOR_VERSION: Final = 1

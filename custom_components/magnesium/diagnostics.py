@@ -7,9 +7,9 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
-from . import MagnesiumConfigEntry
 from .const import CONF_PERSON
 from .ledger import Record
+from .runtime import MagnesiumConfigEntry
 
 TO_REDACT = {CONF_PERSON, "note", "area", "title", "name"}
 RECENT_RECORDS = 20
@@ -19,7 +19,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: MagnesiumConfigEntry
 ) -> dict[str, Any]:
     """Settings, today's figures and the newest records of an entry."""
-    tracker = entry.runtime_data
+    tracker = entry.runtime_data.tracker
     ledger = tracker.ledger
     recent: list[Record] = []
     for month in reversed(ledger.loaded_months()):

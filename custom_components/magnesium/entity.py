@@ -1,11 +1,14 @@
-"""Base entity of the magnesium integration."""
+"""Base entities of the magnesium integration."""
 
 from __future__ import annotations
 
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
+from .reminders import ReminderManager
+from .runtime import MagnesiumData
 from .tracker import MagnesiumTracker
 
 
@@ -29,6 +32,24 @@ class MagnesiumEntity(Entity):
         )
 
     async def async_added_to_hass(self) -> None:
-        """Follow the tracker's changes."""
+        """Follow the changes the entity shows."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.tracker.async_add_listener(self.async_write_ha_state))
+        self.async_on_remove(self._async_subscribe())
+
+    @callback
+    def _async_subscribe(self) -> CALLBACK_TYPE:
+        """Start following changes; returns the remover."""
+        return self.tracker.async_add_listener(self.async_write_ha_state)
+
+
+class ReminderEntity(MagnesiumEntity):
+    """An entity of a person's reminders; it follows them (they follow the log)."""
+
+    def __init__(self, data: MagnesiumData, description: EntityDescription) -> None:
+        """Bind the entity to the reminders of an entry."""
+        super().__init__(data.tracker, description)
+        self.reminders: ReminderManager = data.reminders
+
+    @callback
+    def _async_subscribe(self) -> CALLBACK_TYPE:
+        return self.reminders.async_add_listener(self.async_write_ha_state)

@@ -15,7 +15,7 @@ and 25 hours are whole days. Every hot-path operation touches the index and one 
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -37,6 +37,7 @@ class Kind(StrEnum):
     ORAL = "oral"
     TOPICAL = "topical"
     BATH = "bath"
+    SIDE_EFFECT = "side_effect"  # ``form`` holds the symptom
 
 
 class Source(StrEnum):
@@ -220,11 +221,12 @@ class DayTotal:
     oral_doses: int = 0
     topical: int = 0
     baths: int = 0
+    side_effects: int = 0
 
     @property
     def empty(self) -> bool:
         """Whether nothing is left on this day."""
-        return not (self.oral_doses or self.topical or self.baths)
+        return not (self.oral_doses or self.topical or self.baths or self.side_effects)
 
     def apply(self, record: Record, sign: int) -> None:
         """Add (sign 1) or remove (sign -1) a record."""
@@ -233,26 +235,32 @@ class DayTotal:
             self.oral_doses += sign
         elif record.kind is Kind.TOPICAL:
             self.topical += sign
-        else:
+        elif record.kind is Kind.BATH:
             self.baths += sign
+        else:
+            self.side_effects += sign
 
     def as_list(self) -> list[float | int]:
-        """Compact stored form."""
-        return [self.oral_mg, self.oral_doses, self.topical, self.baths]
+        """Compact stored form (the side-effect count only when there is one)."""
+        values: list[float | int] = [self.oral_mg, self.oral_doses, self.topical, self.baths]
+        if self.side_effects:
+            values.append(self.side_effects)
+        return values
 
     @classmethod
     def from_list(cls, value: Any) -> DayTotal:
-        """Read the compact stored form."""
+        """Read the compact stored form (four numbers before side effects were logged)."""
         if (
             not isinstance(value, list)
-            or len(value) != 4
+            or len(value) not in (4, 5)
             or not all(
                 isinstance(item, int | float) and not isinstance(item, bool) and math.isfinite(item)
                 for item in value
             )
         ):
             raise InvalidRecordError(f"bad day total: {value!r}")
-        return cls(float(value[0]), int(value[1]), int(value[2]), int(value[3]))
+        side_effects = int(value[4]) if len(value) == 5 else 0
+        return cls(float(value[0]), int(value[1]), int(value[2]), int(value[3]), side_effects)
 
 
 @dataclass(slots=True)
@@ -412,12 +420,19 @@ class Ledger:
         )
         return _round(total / days)
 
+    def side_effects_between(self, first: date, last: date) -> int:
+        """Side effects logged on the local days ``first`` to ``last`` (inclusive)."""
+        return sum(
+            self.day_total(first + timedelta(days=offset)).side_effects
+            for offset in range((last - first).days + 1)
+        )
+
     def records_between(self, start: datetime | None, end: datetime | None) -> Iterator[Record]:
         """Records with ``start <= taken_at < end``, oldest first; months must be loaded."""
         for month in self.months_between(start, end):
-            for record in self.month_records(month):
-                if start is not None and record.taken_at < start:
-                    continue
+            records = self.month_records(month)
+            first = 0 if start is None else bisect_left(records, start, key=_taken_at)
+            for record in records[first:]:
                 if end is not None and record.taken_at >= end:
                     break
                 yield record
@@ -482,6 +497,10 @@ class Ledger:
     def with_tz(self, tz: tzinfo) -> None:
         """Change the time zone of day boundaries (the index must then be rebuilt)."""
         self.tz = tz
+
+
+def _taken_at(record: Record) -> datetime:
+    return record.taken_at
 
 
 def _sort_key(record: Record) -> tuple[datetime, str]:

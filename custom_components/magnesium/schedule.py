@@ -17,11 +17,12 @@ window always holds its own time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 import math
+from typing import Any
 
 DEFAULT_MORNING_TIME = time(8, 0)
 DEFAULT_EVENING_TIME = time(21, 0)
@@ -182,9 +183,16 @@ def suggest(planned_mg: float, taken_today_mg: float, daily_limit: float) -> Sug
 
 
 def next_planned(
-    plans: Iterable[SlotPlan], now: datetime, tz: tzinfo, oral_doses: Iterable[datetime]
+    plans: Iterable[SlotPlan],
+    now: datetime,
+    tz: tzinfo,
+    oral_doses: Iterable[datetime],
+    skipped: Collection[Slot] = (),
 ) -> tuple[datetime, Slot] | None:
-    """The next slot time still to come, today's unsatisfied slots first, then tomorrow's."""
+    """The next slot time still to come, today's open slots first, then tomorrow's.
+
+    A slot that is satisfied or skipped today is not next; neither is one whose time passed.
+    """
     every = list(plans)
     by_slot = {plan.slot: plan for plan in every}
     plans = [plan for plan in every if plan.enabled]
@@ -198,7 +206,11 @@ def next_planned(
     today = windows(day, morning.at, evening.at, tz)
     for plan in plans:
         at = local_moment(day, plan.at, tz)
-        if at >= now and not any(moment in today[plan.slot] for moment in doses):
+        if (
+            at >= now
+            and plan.slot not in skipped
+            and not any(moment in today[plan.slot] for moment in doses)
+        ):
             candidates.append((at, plan.slot))
     if not candidates:
         tomorrow = day + timedelta(days=1)
@@ -238,3 +250,265 @@ def next_bath(plan: BathPlan, now: datetime, tz: tzinfo) -> datetime | None:
             if moment >= now:
                 return moment
     return None  # pragma: no cover - a week always holds a planned weekday
+
+
+# -- reminders: the whole picture at a moment ------------------------------------------------
+
+
+class Reminder(StrEnum):
+    """The reminders of an entry."""
+
+    MORNING = "morning"
+    EVENING = "evening"
+    EPSOM_BATH = "epsom_bath"
+
+
+SLOT_REMINDERS: Mapping[Slot, Reminder] = {
+    Slot.MORNING: Reminder.MORNING,
+    Slot.EVENING: Reminder.EVENING,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPlan:
+    """Everything the reminders of one person follow."""
+
+    morning: SlotPlan
+    evening: SlotPlan
+    bath: BathPlan
+    daily_target: float
+    daily_limit: float
+    ramp: Ramp | None = None
+    snooze: timedelta = DEFAULT_SNOOZE
+
+    def target_on(self, day: date) -> float:
+        """The day's target: the ramp's while it climbs, else the daily target."""
+        if self.ramp is None:
+            return self.daily_target
+        return self.ramp.target_on(day, self.daily_target)
+
+    def slot(self, slot: Slot) -> SlotPlan:
+        """The plan of one slot."""
+        return self.morning if slot is Slot.MORNING else self.evening
+
+
+@dataclass(slots=True)
+class DayState:
+    """What happened to the reminders on one local day; kept across restarts.
+
+    ``announced`` holds when each reminder last went out: a reminder goes out again only
+    once it became due again after that (a snooze ended, or its time was moved later).
+    """
+
+    day: date
+    skipped: set[Reminder] = field(default_factory=set)
+    snoozed_until: dict[Reminder, datetime] = field(default_factory=dict)
+    announced: dict[Reminder, datetime] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "day": self.day.isoformat(),
+            "skipped": sorted(self.skipped),
+            "snoozed_until": {key.value: at.isoformat() for key, at in self.snoozed_until.items()},
+            "announced": {key.value: at.isoformat() for key, at in self.announced.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> DayState | None:
+        """Read the stored form; None when it is malformed."""
+        if not isinstance(data, Mapping):
+            return None
+        try:
+            return cls(
+                day=date.fromisoformat(data["day"]),
+                skipped={Reminder(key) for key in data.get("skipped", [])},
+                snoozed_until=_moments(data.get("snoozed_until", {})),
+                announced=_moments(data.get("announced", {})),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def _moments(data: Mapping[str, str]) -> dict[Reminder, datetime]:
+    moments = {Reminder(key): datetime.fromisoformat(value) for key, value in data.items()}
+    if any(moment.tzinfo is None for moment in moments.values()):
+        raise ValueError("naive time")
+    return moments
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderStatus:
+    """One reminder at a moment."""
+
+    reminder: Reminder
+    state: SlotState
+    due_at: datetime | None  # its time today (UTC); None for a bath not planned today
+    amount_mg: float = 0.0  # the suggestion: planned, capped at what is left
+    form: str | None = None
+    limit_reached: bool = False
+    capped: bool = False
+    snoozed_until: datetime | None = None
+
+    @property
+    def is_due(self) -> bool:
+        """Due now or snoozed: the person has not taken it yet and its time has come."""
+        return self.state in (SlotState.DUE, SlotState.SNOOZED)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The reminders at a moment, what must go out now, and when to look again."""
+
+    target_mg: float
+    statuses: Mapping[Reminder, ReminderStatus]
+    announce: tuple[Reminder, ...]
+    next_check: datetime
+    next_dose: tuple[datetime, Slot, float, str] | None  # when, slot, planned mg, form
+
+
+def slot_amount(plan: SlotPlan, daily_target: float, target_today: float) -> float:
+    """A slot's planned amount today.
+
+    Left unset, it is half of today's target. Set, it is the amount at the full target, and
+    scaled down in proportion while a start-low ramp climbs.
+    """
+    if plan.amount_mg is None:
+        return planned_amount(plan, target_today)
+    if daily_target <= 0 or target_today >= daily_target:
+        return plan.amount_mg
+    return round(plan.amount_mg * target_today / daily_target, 1)
+
+
+def evaluate(
+    plan: ReminderPlan,
+    state: DayState,
+    now: datetime,
+    tz: tzinfo,
+    *,
+    oral_doses: Iterable[datetime],
+    baths: Iterable[datetime],
+    oral_today_mg: float,
+) -> Evaluation:
+    """Every reminder of a person at ``now``.
+
+    ``state`` must be today's (a state of another day is ignored). ``oral_doses`` and
+    ``baths`` are the times of today's records (earlier ones may be included).
+    """
+    day = now.astimezone(tz).date()
+    if state.day != day:
+        state = DayState(day)
+    doses = list(oral_doses)
+    target = plan.target_on(day)
+    statuses: dict[Reminder, ReminderStatus] = {}
+    for slot in Slot:
+        slot_plan = plan.slot(slot)
+        key = SLOT_REMINDERS[slot]
+        status = slot_status(
+            slot_plan,
+            plan.slot(Slot.EVENING if slot is Slot.MORNING else Slot.MORNING),
+            now,
+            tz,
+            doses,
+            skipped=key in state.skipped,
+            snoozed_until=state.snoozed_until.get(key),
+        )
+        suggestion = suggest(
+            slot_amount(slot_plan, plan.daily_target, target), oral_today_mg, plan.daily_limit
+        )
+        statuses[key] = ReminderStatus(
+            key,
+            status.state,
+            status.due_at,
+            suggestion.amount_mg,
+            slot_plan.form,
+            suggestion.limit_reached,
+            suggestion.capped,
+            state.snoozed_until.get(key) if status.state is SlotState.SNOOZED else None,
+        )
+    statuses[Reminder.EPSOM_BATH] = _bath_status(plan.bath, state, now, tz, list(baths))
+
+    announce = tuple(
+        key
+        for key, status in statuses.items()
+        if status.state is SlotState.DUE and _became_due(status, state) > _announced(state, key)
+    )
+    upcoming = next_planned(
+        (plan.morning, plan.evening),
+        now,
+        tz,
+        doses,
+        skipped={slot for slot in Slot if SLOT_REMINDERS[slot] in state.skipped},
+    )
+    next_dose = None
+    if upcoming is not None:
+        at, slot = upcoming
+        at_day = at.astimezone(tz).date()
+        amount = slot_amount(plan.slot(slot), plan.daily_target, plan.target_on(at_day))
+        if at_day == day:
+            amount = suggest(amount, oral_today_mg, plan.daily_limit).amount_mg
+        else:
+            amount = suggest(amount, 0.0, plan.daily_limit).amount_mg
+        next_dose = (at, slot, amount, plan.slot(slot).form)
+    return Evaluation(target, statuses, announce, _next_check(statuses, now, tz), next_dose)
+
+
+def _bath_status(
+    plan: BathPlan, state: DayState, now: datetime, tz: tzinfo, baths: list[datetime]
+) -> ReminderStatus:
+    key = Reminder.EPSOM_BATH
+    local = now.astimezone(tz)
+    if not plan.enabled or local.weekday() not in plan.weekdays:
+        return ReminderStatus(key, SlotState.DISABLED, None)
+    due_at = local_moment(local.date(), plan.at, tz)
+    start, end = day_bounds(local.date(), tz)
+    snoozed_until = state.snoozed_until.get(key)
+    if any(start <= moment < end for moment in baths):
+        bath_state = SlotState.SATISFIED
+    elif key in state.skipped:
+        bath_state = SlotState.SKIPPED
+    elif now < due_at:
+        bath_state = SlotState.PENDING
+    elif snoozed_until is not None and now < snoozed_until:
+        bath_state = SlotState.SNOOZED
+    else:
+        bath_state = SlotState.DUE
+    return ReminderStatus(
+        key,
+        bath_state,
+        due_at,
+        snoozed_until=snoozed_until if bath_state is SlotState.SNOOZED else None,
+    )
+
+
+def _became_due(status: ReminderStatus, state: DayState) -> datetime:
+    """The moment a due reminder last became due: its time, or the end of a snooze."""
+    assert status.due_at is not None
+    snoozed = state.snoozed_until.get(status.reminder)
+    return max(status.due_at, snoozed) if snoozed is not None else status.due_at
+
+
+def _announced(state: DayState, key: Reminder) -> datetime:
+    return state.announced.get(key, datetime.min.replace(tzinfo=UTC))
+
+
+def _next_check(statuses: Mapping[Reminder, ReminderStatus], now: datetime, tz: tzinfo) -> datetime:
+    """The next moment at which a reminder can change by itself: a time, a snooze, midnight."""
+    moments = [day_bounds(now.astimezone(tz).date(), tz)[1]]
+    for status in statuses.values():
+        if status.state is SlotState.PENDING and status.due_at is not None:
+            moments.append(status.due_at)
+        if status.snoozed_until is not None:
+            moments.append(status.snoozed_until)
+    return min(moment for moment in moments if moment > now)
+
+
+def snooze(state: DayState, key: Reminder, now: datetime, delay: timedelta) -> None:
+    """Put a reminder off; it goes out again after ``delay``."""
+    state.snoozed_until[key] = now + delay
+
+
+def skip(state: DayState, key: Reminder) -> None:
+    """Leave a reminder out for the rest of the day."""
+    state.skipped.add(key)
+    state.snoozed_until.pop(key, None)

@@ -17,9 +17,9 @@ from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfMass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from . import MagnesiumConfigEntry
-from .entity import MagnesiumEntity
+from .entity import MagnesiumEntity, ReminderEntity
 from .ledger import Record
+from .runtime import MagnesiumConfigEntry
 from .tracker import Today
 
 PARALLEL_UPDATES = 0
@@ -118,15 +118,6 @@ SENSORS: tuple[MagnesiumSensorDescription, ...] = (
         value_fn=lambda today: today.average_7d,
     ),
     MagnesiumSensorDescription(
-        key="daily_target",
-        translation_key="daily_target",
-        native_unit_of_measurement=UnitOfMass.MILLIGRAMS,
-        device_class=SensorDeviceClass.WEIGHT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        suggested_display_precision=0,
-        value_fn=lambda today: today.daily_target,
-    ),
-    MagnesiumSensorDescription(
         key="daily_limit",
         translation_key="daily_limit",
         native_unit_of_measurement=UnitOfMass.MILLIGRAMS,
@@ -138,13 +129,38 @@ SENSORS: tuple[MagnesiumSensorDescription, ...] = (
 )
 
 
+DAILY_TARGET = SensorEntityDescription(
+    key="daily_target",
+    translation_key="daily_target",
+    native_unit_of_measurement=UnitOfMass.MILLIGRAMS,
+    device_class=SensorDeviceClass.WEIGHT,
+    suggested_display_precision=0,
+)
+NEXT_DOSE = SensorEntityDescription(
+    key="next_dose", translation_key="next_dose", device_class=SensorDeviceClass.TIMESTAMP
+)
+SIDE_EFFECTS = SensorEntityDescription(
+    key="side_effects_7d",
+    translation_key="side_effects_7d",
+    state_class=SensorStateClass.MEASUREMENT,
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: MagnesiumConfigEntry,
     async_add_entities: AddEntitiesCallback,
 ) -> None:
     """Add the sensors of an entry."""
-    async_add_entities(MagnesiumSensor(entry.runtime_data, description) for description in SENSORS)
+    data = entry.runtime_data
+    async_add_entities(
+        [
+            *(MagnesiumSensor(data.tracker, description) for description in SENSORS),
+            DailyTargetSensor(data, DAILY_TARGET),
+            NextDoseSensor(data, NEXT_DOSE),
+            SideEffectsSensor(data, SIDE_EFFECTS),
+        ]
+    )
 
 
 class MagnesiumSensor(MagnesiumEntity, SensorEntity):
@@ -168,3 +184,47 @@ class MagnesiumSensor(MagnesiumEntity, SensorEntity):
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Details of the record a timestamp sensor shows."""
         return self.entity_description.attrs_fn(self.tracker.today)
+
+
+class DailyTargetSensor(ReminderEntity, SensorEntity):
+    """Today's target: the start-low plan's while it climbs, else the daily target."""
+
+    @property
+    def native_value(self) -> float:
+        """Today's target."""
+        return self.reminders.evaluation.target_mg
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """The full target while a start-low plan climbs toward it."""
+        if self.reminders.options.ramp is None:
+            return None
+        return {"full_target_mg": self.tracker.settings.daily_target}
+
+
+class NextDoseSensor(ReminderEntity, SensorEntity):
+    """When the next planned dose is, with its amount and form."""
+
+    @property
+    def native_value(self) -> datetime | None:
+        """The next planned dose's time; unknown when both reminders are off."""
+        upcoming = self.reminders.evaluation.next_dose
+        return upcoming[0] if upcoming else None
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Which slot, how much and which form."""
+        upcoming = self.reminders.evaluation.next_dose
+        if upcoming is None:
+            return None
+        _at, slot, amount, form = upcoming
+        return {"slot": slot.value, "amount_mg": amount, "form": form}
+
+
+class SideEffectsSensor(ReminderEntity, SensorEntity):
+    """Side effects logged in the last seven days (today included)."""
+
+    @property
+    def native_value(self) -> int:
+        """The count."""
+        return self.tracker.today.side_effects_7d

@@ -27,10 +27,13 @@ from .const import (
     ATTR_END,
     ATTR_FORM,
     ATTR_MINUTES,
+    ATTR_MINUTES_DELAY,
     ATTR_NOTE,
     ATTR_RECORD_ID,
+    ATTR_REMINDER,
     ATTR_SALT_G,
     ATTR_START,
+    ATTR_SYMPTOM,
     ATTR_TAKEN_AT,
     BASIS_COMPOUND,
     BASIS_ELEMENTAL,
@@ -42,18 +45,25 @@ from .const import (
     MAX_ELEMENTAL_MG,
     MAX_NOTE_LENGTH,
     MAX_SALT_G,
+    MAX_SNOOZE_MINUTES,
     MAX_TOPICAL_MG,
     SERVICE_DELETE_RECORD,
     SERVICE_GET_LOG,
     SERVICE_LOG_BATH,
     SERVICE_LOG_DOSE,
+    SERVICE_LOG_SIDE_EFFECT,
     SERVICE_LOG_TOPICAL,
+    SERVICE_SKIP_REMINDER,
+    SERVICE_SNOOZE_REMINDER,
     SERVICE_UNDO,
+    SIDE_EFFECT_SYMPTOMS,
 )
-from .knowledge import FORMS, ORAL_FORM_KEYS, TOPICAL_FORM_KEYS, Form, find_form
+from .knowledge import FORMS, ORAL_FORM_KEYS, SIDE_EFFECTS, TOPICAL_FORM_KEYS, Form, find_form
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
+from .schedule import Reminder
 
 if TYPE_CHECKING:
+    from .runtime import MagnesiumData
     from .tracker import MagnesiumTracker
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
@@ -95,6 +105,16 @@ LOG_BATH_SCHEMA = vol.Schema(
 )
 UNDO_SCHEMA = vol.Schema({_ENTRY: cv.string})
 DELETE_SCHEMA = vol.Schema({_ENTRY: cv.string, vol.Required(ATTR_RECORD_ID): cv.string})
+LOG_SIDE_EFFECT_SCHEMA = vol.Schema(
+    {
+        _ENTRY: cv.string,
+        vol.Required(ATTR_SYMPTOM): cv.string,
+        _TAKEN_AT: cv.datetime,
+        _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
+    }
+)
+REMINDER_SCHEMA = vol.Schema({_ENTRY: cv.string, vol.Required(ATTR_REMINDER): cv.string})
+SNOOZE_SCHEMA = REMINDER_SCHEMA.extend({vol.Optional(ATTR_MINUTES_DELAY): vol.Coerce(float)})
 GET_LOG_SCHEMA = vol.Schema(
     {_ENTRY: cv.string, vol.Optional(ATTR_START): cv.datetime, vol.Optional(ATTR_END): cv.datetime}
 )
@@ -108,8 +128,8 @@ def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
     )
 
 
-def get_tracker(hass: HomeAssistant, entry_id: str | None) -> MagnesiumTracker:
-    """The tracker of the chosen entry, or of the only one."""
+def get_data(hass: HomeAssistant, entry_id: str | None) -> MagnesiumData:
+    """The log and reminders of the chosen entry, or of the only one."""
     if entry_id is None:
         entries = hass.config_entries.async_loaded_entries(DOMAIN)
         if len(entries) != 1:
@@ -121,6 +141,11 @@ def get_tracker(hass: HomeAssistant, entry_id: str | None) -> MagnesiumTracker:
     if entry.state is not ConfigEntryState.LOADED:
         raise _invalid("entry_not_loaded", name=entry.title)
     return entry.runtime_data  # type: ignore[no-any-return]
+
+
+def get_tracker(hass: HomeAssistant, entry_id: str | None) -> MagnesiumTracker:
+    """The log of the chosen entry, or of the only one."""
+    return get_data(hass, entry_id).tracker
 
 
 def _form_list() -> str:
@@ -225,6 +250,53 @@ async def _async_log_bath(call: ServiceCall) -> ServiceResponse:
     return {**record_response(record), "baths_today": tracker.today.total.baths}
 
 
+async def _async_log_side_effect(call: ServiceCall) -> ServiceResponse:
+    data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    symptom = call.data[ATTR_SYMPTOM].strip().lower()
+    if symptom not in SIDE_EFFECT_SYMPTOMS:
+        raise _invalid("unknown_symptom", symptom=symptom, symptoms=", ".join(SIDE_EFFECT_SYMPTOMS))
+    record = make_record(
+        taken_at=_taken_at(call.data.get(ATTR_TAKEN_AT)),
+        kind=Kind.SIDE_EFFECT,
+        form=symptom,
+        note=call.data.get(ATTR_NOTE),
+    )
+    await data.tracker.async_add(record)
+    return {
+        **record_response(record),
+        "side_effects_7d": data.tracker.today.side_effects_7d,
+        "advice": SIDE_EFFECTS.text,
+    }
+
+
+def _reminder(text: str) -> Reminder:
+    try:
+        return Reminder(text)
+    except ValueError as err:
+        raise _invalid(
+            "unknown_reminder", reminder=text, reminders=", ".join(item.value for item in Reminder)
+        ) from err
+
+
+async def _async_skip_reminder(call: ServiceCall) -> None:
+    data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    key = _reminder(call.data[ATTR_REMINDER])
+    if not data.reminders.async_skip(key):
+        raise _invalid("reminder_settled", reminder=key.value)
+
+
+async def _async_snooze_reminder(call: ServiceCall) -> None:
+    data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    key = _reminder(call.data[ATTR_REMINDER])
+    delay = None
+    if (minutes := call.data.get(ATTR_MINUTES_DELAY)) is not None:
+        if not math.isfinite(minutes) or not 1 <= minutes <= MAX_SNOOZE_MINUTES:
+            raise _invalid("amount_invalid", amount=minutes, maximum=MAX_SNOOZE_MINUTES)
+        delay = timedelta(minutes=minutes)
+    if not data.reminders.async_snooze(key, delay):
+        raise _invalid("reminder_not_due", reminder=key.value)
+
+
 async def _async_undo(call: ServiceCall) -> ServiceResponse:
     tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     record = await tracker.async_undo()
@@ -259,6 +331,7 @@ async def _async_get_log(call: ServiceCall) -> ServiceResponse:
                 "oral_doses": total.oral_doses,
                 "topical": total.topical,
                 "baths": total.baths,
+                "side_effects": total.side_effects,
             }
             for day, total in days
         ],
@@ -279,6 +352,14 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (SERVICE_LOG_BATH, _async_log_bath, LOG_BATH_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_UNDO, _async_undo, UNDO_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_DELETE_RECORD, _async_delete_record, DELETE_SCHEMA, SupportsResponse.OPTIONAL),
+        (
+            SERVICE_LOG_SIDE_EFFECT,
+            _async_log_side_effect,
+            LOG_SIDE_EFFECT_SCHEMA,
+            SupportsResponse.OPTIONAL,
+        ),
+        (SERVICE_SKIP_REMINDER, _async_skip_reminder, REMINDER_SCHEMA, SupportsResponse.NONE),
+        (SERVICE_SNOOZE_REMINDER, _async_snooze_reminder, SNOOZE_SCHEMA, SupportsResponse.NONE),
         (SERVICE_GET_LOG, _async_get_log, GET_LOG_SCHEMA, SupportsResponse.ONLY),
     ):
         hass.services.async_register(

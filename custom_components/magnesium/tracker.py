@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 import logging
 import os
 from typing import Any
@@ -26,10 +26,19 @@ from .const import (
     DEFAULT_DAILY_TARGET,
     DOMAIN,
     EVENT_DOSE_LOGGED,
+    SIDE_EFFECT_DAYS,
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
 )
-from .ledger import DayTotal, InvalidRecordError, Kind, Ledger, Record, month_key
+from .ledger import (
+    DayTotal,
+    InvalidRecordError,
+    Kind,
+    Ledger,
+    MonthNotLoadedError,
+    Record,
+    month_key,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -60,7 +69,7 @@ class MagnesiumStore(Store[dict[str, Any]]):
                 f"{self.key} was written by a newer version ({old_major_version}); "
                 "update the integration"
             )
-        # Version 1 is the first schema: minor versions only ever add optional fields.
+        # 1 -> 2: the same schema; version 2 may also hold side-effect records.
         return old_data
 
 
@@ -97,6 +106,9 @@ class Today:
     last_oral: Record | None
     last_topical: Record | None
     last_bath: Record | None
+    oral_times: tuple[datetime, ...] = ()
+    bath_times: tuple[datetime, ...] = ()
+    side_effects_7d: int = 0
 
     @property
     def oral_mg(self) -> float:
@@ -169,6 +181,7 @@ class MagnesiumTracker:
         await self._async_ensure_month(month_key(dt_util.utcnow()))
         if stale or not self._current_month_consistent():
             await self._async_rebuild()
+        await self._async_ensure_today()
 
     def _current_month_consistent(self) -> bool:
         month = month_key(dt_util.utcnow())
@@ -211,6 +224,7 @@ class MagnesiumTracker:
             if month != current:
                 self.ledger.unload_month(month)
         await self._async_save_index()
+        await self._async_ensure_today()
         self._changed()
 
     def _stored_months(self) -> set[str]:
@@ -268,10 +282,10 @@ class MagnesiumTracker:
             self.hass, self._async_midnight, self.ledger.next_day_start(dt_util.utcnow())
         )
 
-    @callback
-    def _async_midnight(self, _now: datetime) -> None:
+    async def _async_midnight(self, _now: datetime) -> None:
         self._midnight_unsub = None
         self._schedule_midnight()
+        await self._async_ensure_today()
         self._changed()
 
     # -- figures ----------------------------------------------------------------------
@@ -281,6 +295,8 @@ class MagnesiumTracker:
         now = dt_util.utcnow()
         day = self.ledger.local_day(now)
         if self._today is None or self._today.day != day:
+            start, end = self.ledger.day_start(day), self.ledger.next_day_start(now)
+            records = self._records_between(start, end)
             self._today = Today(
                 day=day,
                 day_start=self.ledger.day_start(day),
@@ -291,8 +307,27 @@ class MagnesiumTracker:
                 last_oral=self.ledger.last.get(Kind.ORAL),
                 last_topical=self.ledger.last.get(Kind.TOPICAL),
                 last_bath=self.ledger.last.get(Kind.BATH),
+                oral_times=tuple(r.taken_at for r in records if r.kind is Kind.ORAL),
+                bath_times=tuple(r.taken_at for r in records if r.kind is Kind.BATH),
+                side_effects_7d=self.ledger.side_effects_between(
+                    day - timedelta(days=SIDE_EFFECT_DAYS - 1), day
+                ),
             )
         return self._today
+
+    def _records_between(self, start: datetime, end: datetime) -> list[Record]:
+        """Records of a span whose months are loaded (today's are: see ``_async_ensure_today``)."""
+        try:
+            return list(self.ledger.records_between(start, end))
+        except MonthNotLoadedError:  # pragma: no cover - the day's months are loaded first
+            _LOGGER.debug("Months of %s to %s not loaded yet", start, end)
+            return []
+
+    async def _async_ensure_today(self) -> None:
+        """Load the month in which today began, when it is not the current one."""
+        now = dt_util.utcnow()
+        day_start = self.ledger.day_start(self.ledger.local_day(now))
+        await self._async_ensure_month(month_key(day_start))
 
     # -- changes ----------------------------------------------------------------------
     async def async_add(self, record: Record) -> Record:

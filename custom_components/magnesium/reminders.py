@@ -1,0 +1,570 @@
+"""Reminders of one entry: slot settings, due states, events and phone notifications.
+
+The rules are in the pure ``schedule`` module; this adapter keeps their settings and the
+day's state in a ``Store``, looks again when something can change (a slot's time, a snooze
+ending, midnight, a logged dose, a changed setting), and tells entities and phones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+import logging
+from typing import Any
+
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.translation import async_get_translations
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_BATH_WEEKDAYS,
+    CONF_NOTIFY_ENTITIES,
+    CONF_NOTIFY_SERVICES,
+    CONF_RAMP,
+    CONF_RAMP_EVERY_DAYS,
+    CONF_RAMP_FIRST_DAY,
+    CONF_RAMP_START,
+    CONF_RAMP_STEP,
+    CONF_SNOOZE_MINUTES,
+    DEFAULT_BATH_WEEKDAYS,
+    DEFAULT_RAMP_EVERY_DAYS,
+    DEFAULT_RAMP_START,
+    DEFAULT_RAMP_STEP,
+    DEFAULT_SNOOZE_MINUTES,
+    DOMAIN,
+    EVENT_MOBILE_APP_ACTION,
+    WEEKDAYS,
+)
+from .knowledge import EPSOM_BATH_MINUTES, EPSOM_BATH_SALT_G
+from .ledger import Kind, Source, make_record
+from .schedule import (
+    DEFAULT_BATH_TIME,
+    DEFAULT_EVENING_FORM,
+    DEFAULT_EVENING_TIME,
+    DEFAULT_MORNING_FORM,
+    DEFAULT_MORNING_TIME,
+    BathPlan,
+    DayState,
+    Evaluation,
+    Ramp,
+    Reminder,
+    ReminderPlan,
+    ReminderStatus,
+    Slot,
+    SlotPlan,
+    SlotState,
+    evaluate,
+    skip,
+    snooze,
+)
+from .tracker import MagnesiumStore, MagnesiumTracker
+
+_LOGGER = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+SAVE_DELAY = 1  # seconds; pending writes are flushed when Home Assistant stops
+
+ACTION_PREFIX = "MAGNESIUM"
+ACTION_TAKEN = "TAKEN"
+ACTION_SNOOZE = "SNOOZE"
+ACTION_SKIP = "SKIP"
+_ACTION_KEYS = {
+    Reminder.MORNING: "MORNING",
+    Reminder.EVENING: "EVENING",
+    Reminder.EPSOM_BATH: "BATH",
+}
+_KEYS_BY_TOKEN = {token: key for key, token in _ACTION_KEYS.items()}
+
+# Event types of the reminder event entity
+EVENT_TYPES = ("morning_dose", "evening_dose", "epsom_bath", "limit_reached")
+_EVENT_TYPE = {
+    Reminder.MORNING: "morning_dose",
+    Reminder.EVENING: "evening_dose",
+    Reminder.EPSOM_BATH: "epsom_bath",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderOptions:
+    """The reminder settings kept in the entry's options."""
+
+    notify_entities: tuple[str, ...] = ()
+    notify_services: tuple[str, ...] = ()
+    snooze: timedelta = timedelta(minutes=DEFAULT_SNOOZE_MINUTES)
+    bath_weekdays: frozenset[int] = frozenset(range(7))
+    ramp: Ramp | None = None
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> ReminderOptions:
+        """Read the options; missing ones take their defaults."""
+        ramp = None
+        if options.get(CONF_RAMP) and options.get(CONF_RAMP_FIRST_DAY):
+            ramp = Ramp(
+                start_mg=float(options.get(CONF_RAMP_START, DEFAULT_RAMP_START)),
+                step_mg=float(options.get(CONF_RAMP_STEP, DEFAULT_RAMP_STEP)),
+                every_days=int(options.get(CONF_RAMP_EVERY_DAYS, DEFAULT_RAMP_EVERY_DAYS)),
+                first_day=date.fromisoformat(options[CONF_RAMP_FIRST_DAY]),
+            )
+        return cls(
+            notify_entities=tuple(options.get(CONF_NOTIFY_ENTITIES) or ()),
+            notify_services=tuple(
+                name.removeprefix("notify.") for name in options.get(CONF_NOTIFY_SERVICES) or ()
+            ),
+            snooze=timedelta(
+                minutes=float(options.get(CONF_SNOOZE_MINUTES, DEFAULT_SNOOZE_MINUTES))
+            ),
+            bath_weekdays=frozenset(
+                WEEKDAYS.index(day)
+                for day in options.get(CONF_BATH_WEEKDAYS, DEFAULT_BATH_WEEKDAYS)
+                if day in WEEKDAYS
+            ),
+            ramp=ramp,
+        )
+
+
+def _time(value: Any, default: time) -> time:
+    try:
+        return time.fromisoformat(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _slot_from_dict(slot: Slot, data: Any) -> SlotPlan:
+    defaults = {
+        Slot.MORNING: (DEFAULT_MORNING_TIME, DEFAULT_MORNING_FORM),
+        Slot.EVENING: (DEFAULT_EVENING_TIME, DEFAULT_EVENING_FORM),
+    }[slot]
+    data = data if isinstance(data, Mapping) else {}
+    amount = data.get("amount_mg")
+    return SlotPlan(
+        slot=slot,
+        at=_time(data.get("at"), defaults[0]),
+        enabled=bool(data.get("enabled", True)),
+        amount_mg=float(amount) if isinstance(amount, int | float) and amount > 0 else None,
+        form=str(data.get("form") or defaults[1]),
+    )
+
+
+def _slot_as_dict(plan: SlotPlan) -> dict[str, Any]:
+    return {
+        "at": plan.at.isoformat(),
+        "enabled": plan.enabled,
+        "amount_mg": plan.amount_mg,
+        "form": plan.form,
+    }
+
+
+class ReminderManager:
+    """Keeps one person's reminders: settings, the day's state, timers and notifications."""
+
+    def __init__(
+        self, hass: HomeAssistant, tracker: MagnesiumTracker, options: ReminderOptions
+    ) -> None:
+        """Create the manager; call ``async_load`` and then ``async_start``."""
+        self.hass = hass
+        self.tracker = tracker
+        self.options = options
+        self.slots = {slot: _slot_from_dict(slot, None) for slot in Slot}
+        self.bath_at = DEFAULT_BATH_TIME
+        self.bath_enabled = False
+        self.day_state = DayState(date.min)
+        self._store = MagnesiumStore(hass, f"{DOMAIN}.{tracker.entry_id}.reminders")
+        self._texts: dict[str, str] = {}
+        self._evaluation: Evaluation | None = None
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._reminder_listeners: list[Callable[[str, dict[str, Any]], None]] = []
+        self._timer: CALLBACK_TYPE | None = None
+        self._unsubs: list[CALLBACK_TYPE] = []
+        self._taking: set[Reminder] = set()
+        self._dirty = False
+
+    # -- life cycle -------------------------------------------------------------------
+    async def async_load(self) -> None:
+        """Read the stored settings and the day's state."""
+        data = await self._store.async_load() or {}
+        slots = _mapping(data.get("slots"))
+        self.slots = {slot: _slot_from_dict(slot, slots.get(slot.value)) for slot in Slot}
+        bath = _mapping(data.get("bath"))
+        self.bath_at = _time(bath.get("at"), DEFAULT_BATH_TIME)
+        self.bath_enabled = bool(bath.get("enabled", False))
+        self.day_state = DayState.from_dict(data.get("day")) or DayState(date.min)
+        await self._async_load_texts()
+
+    async def _async_load_texts(self) -> None:
+        prefix = f"component.{DOMAIN}.common."
+        texts = await async_get_translations(
+            self.hass, self.hass.config.language, "common", [DOMAIN]
+        )
+        if not texts.get(f"{prefix}slot_dose"):
+            texts = await async_get_translations(self.hass, "en", "common", [DOMAIN])
+        self._texts = {key.removeprefix(prefix): value for key, value in texts.items()}
+
+    @callback
+    def async_start(self) -> None:
+        """Follow the log and the clock; announce what is due now."""
+        self._unsubs.append(self.tracker.async_add_listener(self._async_update))
+        self._unsubs.append(self.hass.bus.async_listen(EVENT_MOBILE_APP_ACTION, self._async_action))
+        self._async_update()
+
+    async def async_stop(self) -> None:
+        """Stop timers and listeners, and write what is still pending."""
+        if self._timer:
+            self._timer()
+            self._timer = None
+        while self._unsubs:
+            self._unsubs.pop()()
+        if self._dirty:
+            self._dirty = False
+            await self._store.async_save(self._data())
+
+    async def async_remove_files(self) -> None:
+        """Delete the stored settings (when the entry is deleted)."""
+        await self._store.async_remove()
+
+    # -- listeners --------------------------------------------------------------------
+    @callback
+    def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update`` whenever a reminder changes; returns the remover."""
+        self._listeners.append(update)
+        return lambda: self._listeners.remove(update)
+
+    @callback
+    def async_add_reminder_listener(
+        self, fire: Callable[[str, dict[str, Any]], None]
+    ) -> CALLBACK_TYPE:
+        """Call ``fire(event_type, data)`` whenever a reminder goes out."""
+        self._reminder_listeners.append(fire)
+        return lambda: self._reminder_listeners.remove(fire)
+
+    # -- settings ---------------------------------------------------------------------
+    @property
+    def plan(self) -> ReminderPlan:
+        """The reminder plan from the entities' settings and the entry's options."""
+        settings = self.tracker.settings
+        return ReminderPlan(
+            morning=self.slots[Slot.MORNING],
+            evening=self.slots[Slot.EVENING],
+            bath=BathPlan(self.options.bath_weekdays, self.bath_at, self.bath_enabled),
+            daily_target=settings.daily_target,
+            daily_limit=settings.daily_limit,
+            ramp=self.options.ramp,
+            snooze=self.options.snooze,
+        )
+
+    @callback
+    def async_set_slot(self, slot: Slot, **changes: Any) -> None:
+        """Change a slot's time, switch, amount or form."""
+        self.slots[slot] = replace(self.slots[slot], **changes)
+        self._settings_changed()
+
+    @callback
+    def async_set_bath(self, *, at: time | None = None, enabled: bool | None = None) -> None:
+        """Change the Epsom bath time or switch."""
+        if at is not None:
+            self.bath_at = at
+        if enabled is not None:
+            self.bath_enabled = enabled
+        self._settings_changed()
+
+    @callback
+    def async_update_options(self, options: ReminderOptions) -> None:
+        """Apply changed entry options."""
+        self.options = options
+        self._settings_changed()
+
+    @callback
+    def _settings_changed(self) -> None:
+        self._schedule_save()
+        self._async_update()
+
+    # -- state ------------------------------------------------------------------------
+    @property
+    def evaluation(self) -> Evaluation:
+        """The reminders now (computed once per change)."""
+        if self._evaluation is None or self._evaluation.next_check <= dt_util.utcnow():
+            self._evaluation = self._evaluate(dt_util.utcnow())
+        return self._evaluation
+
+    def _evaluate(self, now: datetime) -> Evaluation:
+        today = self.tracker.today
+        return evaluate(
+            self.plan,
+            self.day_state,
+            now,
+            self.tracker.ledger.tz,
+            oral_doses=today.oral_times,
+            baths=today.bath_times,
+            oral_today_mg=today.oral_mg,
+        )
+
+    def status(self, key: Reminder) -> ReminderStatus:
+        """One reminder now."""
+        return self.evaluation.statuses[key]
+
+    def _today_state(self, now: datetime) -> DayState:
+        day = self.tracker.ledger.local_day(now)
+        if self.day_state.day != day:
+            self.day_state = DayState(day)
+        return self.day_state
+
+    @callback
+    def _async_update(self) -> None:
+        """Look again: announce what became due, tell entities, set the next timer."""
+        now = dt_util.utcnow()
+        state = self._today_state(now)
+        before = self._evaluation
+        evaluation = self._evaluation = self._evaluate(now)
+        for key in evaluation.announce:
+            state.announced[key] = now
+            self._announce(evaluation.statuses[key])
+        if evaluation.announce:
+            self._schedule_save()
+        if before is not None:
+            for key, status in evaluation.statuses.items():
+                was = before.statuses[key]
+                if was.is_due and not status.is_due and key in state.announced:
+                    self.hass.async_create_task(self._async_clear(key))
+        self._update_side_effect_issue()
+        if self._timer:
+            self._timer()
+        self._timer = async_track_point_in_utc_time(
+            self.hass, self._async_timer, evaluation.next_check
+        )
+        for update in list(self._listeners):
+            update()
+
+    @callback
+    def _async_timer(self, _now: datetime) -> None:
+        self._timer = None
+        self._async_update()
+
+    # -- messages ---------------------------------------------------------------------
+    def message(self, status: ReminderStatus) -> str:
+        """The sentence a reminder says (also the due binary sensors' attribute)."""
+        texts = self._texts
+        name = self.tracker.settings.name
+        if status.reminder is Reminder.EPSOM_BATH:
+            low, high = EPSOM_BATH_SALT_G
+            short, long = EPSOM_BATH_MINUTES
+            return texts["bath"].format(
+                name=name, salt_low=low, salt_high=high, minutes_low=short, minutes_high=long
+            )
+        title = texts[f"title_{status.reminder.value}"]
+        if status.limit_reached:
+            text = texts["slot_limit_reached"].format(
+                title=title, limit=_mg(self.tracker.settings.daily_limit)
+            )
+        else:
+            text = texts["slot_dose"].format(
+                title=title,
+                amount=_mg(status.amount_mg),
+                form=status.form,
+                remaining=_mg(self.tracker.today.remaining_mg),
+            )
+        if self.tracker.today.side_effects_7d:
+            text = f"{text} {texts['side_effects']}"
+        return text
+
+    def title(self, key: Reminder) -> str:
+        """The notification title of a reminder."""
+        return self._texts[f"title_{key.value}"]
+
+    def attributes(self, key: Reminder) -> dict[str, Any]:
+        """What a due reminder suggests (for the due binary sensors)."""
+        status = self.status(key)
+        if not status.is_due:
+            return {}
+        attrs: dict[str, Any] = {"message": self.message(status)}
+        if key is not Reminder.EPSOM_BATH:
+            attrs |= {
+                "amount_mg": status.amount_mg,
+                "form": status.form,
+                "limit_reached": status.limit_reached,
+            }
+        if status.snoozed_until is not None:
+            attrs["snoozed_until"] = status.snoozed_until
+        return attrs
+
+    @callback
+    def _announce(self, status: ReminderStatus) -> None:
+        key = status.reminder
+        event_type = "limit_reached" if status.limit_reached else _EVENT_TYPE[key]
+        message = self.message(status)
+        data: dict[str, Any] = {"reminder": key.value, "message": message}
+        if key is not Reminder.EPSOM_BATH:
+            data |= {
+                "amount_mg": status.amount_mg,
+                "form": status.form,
+                "remaining_mg": self.tracker.today.remaining_mg,
+            }
+        for fire in list(self._reminder_listeners):
+            fire(event_type, data)
+        if self.options.notify_entities or self.options.notify_services:
+            self.hass.async_create_task(
+                self._async_notify(key, message, taken=not status.limit_reached)
+            )
+
+    # -- notifications ----------------------------------------------------------------
+    def tag(self, key: Reminder, day: date | None = None) -> str:
+        """The notification tag of a reminder on a day: one per reminder instance."""
+        day = day or self.day_state.day
+        return f"magnesium_{self.tracker.entry_id}_{key.value}_{day:%Y%m%d}"
+
+    def _action_id(self, verb: str, key: Reminder) -> str:
+        return "_".join(
+            (
+                ACTION_PREFIX,
+                verb,
+                self.tracker.entry_id,
+                _ACTION_KEYS[key],
+                f"{self.day_state.day:%Y%m%d}",
+            )
+        )
+
+    async def _async_notify(self, key: Reminder, message: str, *, taken: bool) -> None:
+        title = self.title(key)
+        actions = [
+            {"action": self._action_id(verb, key), "title": self._texts[f"action_{verb.lower()}"]}
+            for verb in ((ACTION_TAKEN,) if taken else ()) + (ACTION_SNOOZE, ACTION_SKIP)
+        ]
+        data = {"tag": self.tag(key), "group": DOMAIN, "actions": actions}
+        for service in self.options.notify_services:
+            await self._async_call(service, {"title": title, "message": message, "data": data})
+        if self.options.notify_entities:
+            await self._async_call(
+                "send_message",
+                {
+                    "entity_id": list(self.options.notify_entities),
+                    "title": title,
+                    "message": message,
+                },
+            )
+
+    async def _async_clear(self, key: Reminder) -> None:
+        """Remove a handled reminder from every phone."""
+        for service in self.options.notify_services:
+            await self._async_call(
+                service, {"message": "clear_notification", "data": {"tag": self.tag(key)}}
+            )
+
+    async def _async_call(self, service: str, data: dict[str, Any]) -> None:
+        try:
+            await self.hass.services.async_call("notify", service, data, blocking=True)
+        except HomeAssistantError as err:
+            _LOGGER.warning("Could not send a magnesium reminder with notify.%s: %s", service, err)
+
+    async def _async_action(self, event: Event) -> None:
+        """A button of one of our notifications was pressed on a phone."""
+        action = event.data.get("action")
+        if not isinstance(action, str):
+            return
+        parts = action.split("_")
+        if (
+            len(parts) != 5
+            or parts[0] != ACTION_PREFIX
+            or parts[2] != self.tracker.entry_id
+            or parts[3] not in _KEYS_BY_TOKEN
+        ):
+            return
+        verb, key, day = parts[1], _KEYS_BY_TOKEN[parts[3]], parts[4]
+        now = dt_util.utcnow()
+        state = self._today_state(now)
+        if day != f"{state.day:%Y%m%d}" or key not in state.announced:
+            _LOGGER.debug("Ignoring %s: not a reminder sent today", action)
+            return
+        if verb == ACTION_TAKEN:
+            await self.async_taken(key, Source.NOTIFICATION)
+        elif verb == ACTION_SNOOZE:
+            self.async_snooze(key)
+        elif verb == ACTION_SKIP:
+            self.async_skip(key)
+
+    # -- what a person does with a reminder -------------------------------------------
+    async def async_taken(self, key: Reminder, source: Source) -> bool:
+        """Log what a due reminder planned; False when it is not due (already handled)."""
+        status = self.status(key)
+        if key in self._taking or not status.is_due or status.limit_reached:
+            return False
+        now = dt_util.utcnow()
+        # mark it at once: a second press while the record is being written finds it handled
+        self._taking.add(key)
+        try:
+            if key is Reminder.EPSOM_BATH:
+                record = make_record(taken_at=now, kind=Kind.BATH, form="sulfate", source=source)
+            else:
+                record = make_record(
+                    taken_at=now,
+                    kind=Kind.ORAL,
+                    form=status.form or DEFAULT_MORNING_FORM,
+                    source=source,
+                    elemental_mg=status.amount_mg,
+                )
+            await self.tracker.async_add(record)
+        finally:
+            self._taking.discard(key)
+        return True
+
+    @callback
+    def async_snooze(self, key: Reminder, delay: timedelta | None = None) -> bool:
+        """Put off a due reminder; False when it is not due."""
+        if not self.status(key).is_due:
+            return False
+        now = dt_util.utcnow()
+        snooze(self._today_state(now), key, now, delay or self.options.snooze)
+        self.hass.async_create_task(self._async_clear(key))
+        self._settings_changed()
+        return True
+
+    @callback
+    def async_skip(self, key: Reminder) -> bool:
+        """Leave out a reminder for the rest of the day; False when already settled."""
+        if self.status(key).state in (SlotState.SATISFIED, SlotState.SKIPPED, SlotState.DISABLED):
+            return False
+        skip(self._today_state(dt_util.utcnow()), key)
+        self._settings_changed()
+        return True
+
+    # -- side effects -----------------------------------------------------------------
+    @callback
+    def _update_side_effect_issue(self) -> None:
+        issue_id = f"side_effects_{self.tracker.entry_id}"
+        count = self.tracker.today.side_effects_7d
+        if count:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="side_effects",
+                translation_placeholders={"name": self.tracker.settings.name, "count": str(count)},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    # -- storage ----------------------------------------------------------------------
+    @callback
+    def _schedule_save(self) -> None:
+        self._dirty = True
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+
+    def _data(self) -> dict[str, Any]:
+        self._dirty = False
+        return {
+            "slots": {slot.value: _slot_as_dict(plan) for slot, plan in self.slots.items()},
+            "bath": {"at": self.bath_at.isoformat(), "enabled": self.bath_enabled},
+            "day": self.day_state.as_dict(),
+        }
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _mg(value: float) -> str:
+    return f"{value:g}"
