@@ -762,3 +762,69 @@ async def test_light_at_start(
     await hass.async_start()
     await settle(hass)
     assert calls() == expected
+
+
+async def test_evening_reminder_is_quiet_while_snoozed(hass: HomeAssistant) -> None:
+    calls = Calls(hass)
+    hass.states.async_set(PERSON, "home")
+    hass.states.async_set(EVENING, "off")
+    await use_blueprint(hass, "evening_dose_reminder.yaml", **EVENING_INPUTS)
+    due(hass, EVENING, EVENING_MESSAGE)
+    await settle(hass)
+    assert len(calls.tts) == 1
+    snoozed = {
+        "amount_mg": 150.0,
+        "form": "glycinate",
+        "limit_reached": False,
+        "message": EVENING_MESSAGE,
+        "snoozed_until": dt_util.utcnow() + timedelta(minutes=20),
+    }
+    hass.states.async_set(EVENING, "on", snoozed)
+    await advance(hass, 15)
+    assert len(calls.tts) == len(calls.notify) == 1  # the repeat fell in the snooze
+    due(hass, EVENING, EVENING_MESSAGE)  # the snooze is over: the attribute is gone
+    await advance(hass, 15)
+    assert len(calls.tts) == len(calls.notify) == 2
+
+
+async def test_evening_reminder_with_the_integration(
+    hass: HomeAssistant, freezer: Any, hass_storage: dict[str, Any]
+) -> None:
+    """The blueprint driven by a real magnesium entry: announced at 21:00, quiet once taken.
+
+    Without repeats, so that every run ends: the frozen clock also freezes the loop's timers.
+    """
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from .conftest import TIME_ZONE, call, setup_entry
+
+    berlin = ZoneInfo(TIME_ZONE)
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(datetime(2026, 6, 10, 20, 0, tzinfo=berlin))
+    calls = Calls(hass)
+    hass.states.async_set(PERSON, "home")
+    await setup_entry(hass)
+    await call(
+        hass,
+        "log_dose",
+        form="malate",
+        amount_mg=150,
+        taken_at=datetime(2026, 6, 10, 8, 0, tzinfo=berlin).isoformat(),
+    )
+    await use_blueprint(hass, "evening_dose_reminder.yaml", **EVENING_INPUTS, repeat_minutes=0)
+    assert calls.spoken() == []
+
+    freezer.move_to(datetime(2026, 6, 10, 21, 0, tzinfo=berlin))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert calls.spoken() == [spoken(EVENING_MESSAGE)]
+    assert calls.sent() == [sent(EVENING_MESSAGE)]
+
+    await call(hass, "log_dose", form="glycinate", amount_mg=150)
+    await hass.async_block_till_done()
+    assert hass.states.get(EVENING).state == "off"  # type: ignore[union-attr]
+    freezer.move_to(datetime(2026, 6, 10, 21, 30, tzinfo=berlin))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert len(calls.tts) == 1

@@ -21,7 +21,11 @@ async def test_diagnostics_are_redacted(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, time_zone: str
 ) -> None:
     assert await async_setup_component(hass, "diagnostics", {})
-    entry: MockConfigEntry = make_entry("Alexandra Secret", person="person.alexandra")
+    entry: MockConfigEntry = make_entry(
+        "Alexandra Secret",
+        person="person.alexandra",
+        extra_options={"notify_services": ["mobile_app_alexandras_phone"]},
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -42,6 +46,7 @@ async def test_diagnostics_are_redacted(
         "private note",
         "left buttock",
         "second secret",
+        "alexandras_phone",
     ):
         assert secret not in text
     assert result["entry"]["options"]["person"] == "**REDACTED**"
@@ -52,3 +57,7 @@ async def test_diagnostics_are_redacted(
     assert result["recent_records"][0]["form"] == "chloride"  # newest first
     assert result["recent_records"][1]["note"] == "**REDACTED**"
     assert result["index"]["undo_depth"] == 2
+    reminders = result["reminders"]
+    assert reminders["settings"]["slots"]["evening"]["form"] == "glycinate"
+    assert reminders["statuses"]["epsom_bath"]["state"] == "disabled"
+    assert reminders["target_mg"] == 300

@@ -368,3 +368,37 @@ async def test_lost_index_is_rebuilt_not_taken_for_a_new_person(
             DOMAIN, "get_log", {}, blocking=True, return_response=True
         )
         assert [record["elemental_mg"] for record in response["records"]] == [50.0, 150.0]
+
+
+async def test_version_1_files_load_and_are_written_as_version_2(
+    hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str
+) -> None:
+    """Files of the first release (before side effects) load unchanged."""
+    entry = make_entry()
+    now = dt_util.utcnow()
+    month = f"{now:%Y-%m}"
+    record = {
+        "id": "01KTQYDM405GDENXYQ3M2BRC68",
+        "taken_at": (now - timedelta(minutes=5)).isoformat(),
+        "kind": "oral",
+        "form": "glycinate",
+        "source": "action",
+        "elemental_mg": 120.0,
+    }
+    day = dt_util.as_local(now - timedelta(minutes=5)).date().isoformat()
+    for key, data in (
+        (
+            f"magnesium.{entry.entry_id}",
+            {"tz": TIME_ZONE, "days": {day: [120.0, 1, 0, 0]}, "months": {month: 1}},
+        ),
+        (f"magnesium.{entry.entry_id}.{month}", {"records": [record]}),
+    ):
+        hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert value(hass, "oral_magnesium_today") == "120.0"
+    await call(hass, "log_side_effect", symptom="nausea")
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 2
+    assert hass_storage[f"magnesium.{entry.entry_id}.{month}"]["version"] == 2
+    assert value(hass, "oral_magnesium_today") == "120.0"

@@ -7,11 +7,20 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_PERSON
+from .const import CONF_NOTIFY_ENTITIES, CONF_NOTIFY_SERVICES, CONF_PERSON
 from .ledger import Record
 from .runtime import MagnesiumConfigEntry
 
-TO_REDACT = {CONF_PERSON, "note", "area", "title", "name"}
+# Notify targets name a person's devices; reminder messages carry the person's name.
+TO_REDACT = {
+    CONF_PERSON,
+    CONF_NOTIFY_ENTITIES,
+    CONF_NOTIFY_SERVICES,
+    "note",
+    "area",
+    "title",
+    "name",
+}
 RECENT_RECORDS = 20
 
 
@@ -20,6 +29,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Settings, today's figures and the newest records of an entry."""
     tracker = entry.runtime_data.tracker
+    reminders = entry.runtime_data.reminders
     ledger = tracker.ledger
     recent: list[Record] = []
     for month in reversed(ledger.loaded_months()):
@@ -47,6 +57,21 @@ async def async_get_config_entry_diagnostics(
                 "undo_depth": len(ledger.undo_stack),
             },
             "recent_records": [record.as_dict() for record in recent[:RECENT_RECORDS]],
+            "reminders": {
+                "settings": reminders.settings_dict(),
+                "day_state": reminders.day_state.as_dict(),
+                "target_mg": reminders.evaluation.target_mg,
+                "statuses": {
+                    key.value: {
+                        "state": status.state.value,
+                        "due_at": status.due_at.isoformat() if status.due_at else None,
+                        "amount_mg": status.amount_mg,
+                        "limit_reached": status.limit_reached,
+                    }
+                    for key, status in reminders.evaluation.statuses.items()
+                },
+                "next_check": reminders.evaluation.next_check.isoformat(),
+            },
         },
         TO_REDACT,
     )

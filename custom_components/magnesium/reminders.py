@@ -555,10 +555,13 @@ class ReminderManager:
 
     def _data(self) -> dict[str, Any]:
         self._dirty = False
+        return {**self.settings_dict(), "day": self.day_state.as_dict()}
+
+    def settings_dict(self) -> dict[str, Any]:
+        """The entities' settings, as stored."""
         return {
             "slots": {slot.value: _slot_as_dict(plan) for slot, plan in self.slots.items()},
             "bath": {"at": self.bath_at.isoformat(), "enabled": self.bath_enabled},
-            "day": self.day_state.as_dict(),
         }
 
 
