@@ -149,19 +149,38 @@ def slot_status(
     morning, evening = (plan, other) if plan.slot is Slot.MORNING else (other, plan)
     window = windows(day, morning.at, evening.at, tz)[plan.slot]
     due_at = local_moment(day, plan.at, tz)
-    if not plan.enabled:
-        state = SlotState.DISABLED
-    elif any(moment in window for moment in oral_doses):
-        state = SlotState.SATISFIED
-    elif skipped:
-        state = SlotState.SKIPPED
-    elif now < due_at:
-        state = SlotState.PENDING
-    elif snoozed_until is not None and now < snoozed_until:
-        state = SlotState.SNOOZED
-    else:
-        state = SlotState.DUE
+    state = _state(
+        now,
+        due_at,
+        enabled=plan.enabled,
+        satisfied=any(moment in window for moment in oral_doses),
+        skipped=skipped,
+        snoozed_until=snoozed_until,
+    )
     return SlotStatus(plan.slot, state, due_at, window)
+
+
+def _state(
+    now: datetime,
+    due_at: datetime,
+    *,
+    enabled: bool,
+    satisfied: bool,
+    skipped: bool,
+    snoozed_until: datetime | None,
+) -> SlotState:
+    """The state of a reminder at ``now``: the first that holds, in this order."""
+    if not enabled:
+        return SlotState.DISABLED
+    if satisfied:
+        return SlotState.SATISFIED
+    if skipped:
+        return SlotState.SKIPPED
+    if now < due_at:
+        return SlotState.PENDING
+    if snoozed_until is not None and now < snoozed_until:
+        return SlotState.SNOOZED
+    return SlotState.DUE
 
 
 def planned_amount(plan: SlotPlan, daily_target: float) -> float:
@@ -229,13 +248,8 @@ class BathPlan:
 
 def bath_due(plan: BathPlan, now: datetime, tz: tzinfo, baths: Iterable[datetime]) -> bool:
     """Whether a planned bath's time has come today and no bath was logged today."""
-    local = now.astimezone(tz)
-    if not plan.enabled or local.weekday() not in plan.weekdays:
-        return False
-    start, end = day_bounds(local.date(), tz)
-    if any(start <= moment < end for moment in baths):
-        return False
-    return now >= local_moment(local.date(), plan.at, tz)
+    state = DayState(now.astimezone(tz).date())
+    return _bath_status(plan, state, now, tz, list(baths)).state is SlotState.DUE
 
 
 def next_bath(plan: BathPlan, now: datetime, tz: tzinfo) -> datetime | None:
@@ -463,16 +477,14 @@ def _bath_status(
     due_at = local_moment(local.date(), plan.at, tz)
     start, end = day_bounds(local.date(), tz)
     snoozed_until = state.snoozed_until.get(key)
-    if any(start <= moment < end for moment in baths):
-        bath_state = SlotState.SATISFIED
-    elif key in state.skipped:
-        bath_state = SlotState.SKIPPED
-    elif now < due_at:
-        bath_state = SlotState.PENDING
-    elif snoozed_until is not None and now < snoozed_until:
-        bath_state = SlotState.SNOOZED
-    else:
-        bath_state = SlotState.DUE
+    bath_state = _state(
+        now,
+        due_at,
+        enabled=True,
+        satisfied=any(start <= moment < end for moment in baths),
+        skipped=key in state.skipped,
+        snoozed_until=snoozed_until,
+    )
     return ReminderStatus(
         key,
         bath_state,
