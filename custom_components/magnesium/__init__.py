@@ -8,6 +8,7 @@ from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .assist import async_setup_assist
 from .blueprint_installer import async_install_blueprints
 from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import DOMAIN
@@ -34,8 +35,9 @@ _STORAGE_TOO_NEW: tuple[type[Exception], ...] = (StorageVersionError, *STORAGE_T
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once, whatever the number of entries."""
+    """Register the actions and the Assist sentences once, whatever the number of entries."""
     async_setup_services(hass)
+    await async_setup_assist(hass)
     return True
 
 

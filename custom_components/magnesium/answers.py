@@ -1,0 +1,287 @@
+"""Spoken answers: short sentences from the knowledge base and a person's figures.
+
+Pure Python, no Home Assistant imports. The words come from ``responses/<language>.yaml``
+(passed in as ``texts``); the facts (forms, fractions, interactions, limits) come from
+``knowledge``. Adding a language needs a new response file, not code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from .knowledge import (
+    FORMS,
+    UPPER_LIMIT_ADULT_MG,
+    Form,
+    Interaction,
+    find_form,
+    find_interaction,
+    normalize,
+)
+
+GOALS = ("nerve_pain", "sleep", "spasm", "daytime", "stomach")
+SAFETY_TOPICS = ("limit", "side_effects", "kidney", "antibiotics", "heart", "gabapentin", "split")
+BATH_TOPICS = ("epsom_help", "epsom_amount", "topical")
+# Safety answers that end with the advice to ask a doctor or pharmacist (facts.md)
+_ASK_DOCTOR = frozenset({"side_effects", "kidney", "antibiotics", "heart", "gabapentin", "limit"})
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """A logged or planned dose, as spoken."""
+
+    amount_mg: float
+    form: str
+    at: datetime  # local time
+
+
+class Answers:
+    """The answers of one language."""
+
+    def __init__(self, texts: Mapping[str, Any]) -> None:
+        """Use the texts of one response file."""
+        self.texts = texts
+
+    # -- helpers ------------------------------------------------------------------------
+    def say(self, key: str, **values: Any) -> str:
+        """One text with its placeholders filled; numbers in the language's style."""
+        node: Any = self.texts
+        for part in key.split("."):
+            node = node[part]
+        return str(node).format(**{name: self._value(value) for name, value in values.items()})
+
+    def _value(self, value: Any) -> Any:
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return self.number(value)
+        return value
+
+    def number(self, value: float) -> str:
+        """A number as spoken: no trailing zeros, the language's decimal mark."""
+        text = f"{round(value, 1):g}"
+        return text.replace(".", str(self.texts.get("decimal_mark", ".")))
+
+    def with_doctor(self, text: str) -> str:
+        """A health answer, ending with the advice to ask a doctor or pharmacist."""
+        return f"{text} {self.texts['doctor']}"
+
+    def form_name(self, form: Form) -> str:
+        """The spoken name of a form."""
+        return str(self.texts["form_names"].get(form.key, form.key))
+
+    def form_list(self, forms: Sequence[Form] = FORMS) -> str:
+        """Forms as a spoken list."""
+        names = [self.form_name(form) for form in forms]
+        return f"{', '.join(names[:-1])} {self.texts['and']} {names[-1]}"
+
+    def time(self, moment: datetime) -> str:
+        """A local time of day."""
+        return f"{moment:%H:%M}"
+
+    def when(self, moment: datetime, today: date) -> str:
+        """A past day: yesterday, or so many days ago."""
+        days = (today - moment.date()).days
+        if days == 1:
+            return str(self.texts["yesterday"])
+        return self.say("days_ago", days=days)
+
+    # -- forms --------------------------------------------------------------------------
+    def unknown_form(self, text: str) -> str:
+        """A form that is not known, with the list of known ones."""
+        return self.say("unknown_form", form=text, forms=self.form_list())
+
+    def form_info(self, text: str) -> str:
+        """What a form is good for."""
+        if (form := find_form(text)) is None:
+            return self.unknown_form(text)
+        return self._info(form)
+
+    def _info(self, form: Form) -> str:
+        if form.key in self.texts["forms"]:
+            return self.say(f"forms.{form.key}")
+        return self.say(
+            "form_unknown_use",
+            name=self.form_name(form).capitalize(),
+            percent=round(form.elemental_fraction * 100, 1),
+        )
+
+    def compare(self, text: str, other_text: str) -> str:
+        """Two forms side by side."""
+        for value in (text, other_text):
+            if find_form(value) is None:
+                return self.unknown_form(value)
+        form, other = find_form(text), find_form(other_text)
+        assert form is not None
+        assert other is not None
+        if form.key == other.key:
+            return self.say("compare_same", info=self._info(form))
+        return self.say(
+            "compare",
+            name_a=self.form_name(form).capitalize(),
+            short_a=self._short(form),
+            name_b=self.form_name(other).capitalize(),
+            short_b=self._short(other),
+        )
+
+    def _short(self, form: Form) -> str:
+        if form.key in self.texts["short"]:
+            return self.say(f"short.{form.key}")
+        return self.say("short_unknown", percent=round(form.elemental_fraction * 100, 1))
+
+    def goal(self, goal: str) -> str:
+        """Which form for a goal."""
+        return self.with_doctor(self.say(f"goals.{goal}"))
+
+    # -- safety -------------------------------------------------------------------------
+    def safety(self, topic: str, name: str | None = None, own_limit: float | None = None) -> str:
+        """The daily limit, side effects, kidney disease, antibiotics, heart medication."""
+        if topic == "limit" and name is not None and own_limit is not None:
+            text = self.say(
+                "safety.limit_person", limit=UPPER_LIMIT_ADULT_MG, name=name, own=own_limit
+            )
+        else:
+            text = self.say(f"safety.{topic}", limit=UPPER_LIMIT_ADULT_MG)
+        return self.with_doctor(text) if topic in _ASK_DOCTOR else text
+
+    def interaction(self, medicine: str, topics: Mapping[str, Sequence[str]]) -> str:
+        """How far apart from a medicine, or what to do with a condition."""
+        query = normalize(medicine)
+        for topic, words in topics.items():
+            if query in {normalize(word) for word in words}:
+                return self.safety(topic)
+        found: Interaction | None = find_interaction(medicine)
+        if found is None:
+            return self.with_doctor(self.say("unknown_medicine", medicine=medicine))
+        return self.with_doctor(self.say(f"interactions.{found.key}", medicine=medicine))
+
+    def bath(self, topic: str) -> str:
+        """Epsom baths and topical magnesium."""
+        return self.say(f"baths.{topic}")
+
+    # -- the person's own magnesium ---------------------------------------------------------
+    def today(self, name: str, oral_mg: float, doses: int, limit: float) -> str:
+        """How much today."""
+        remaining = max(0.0, limit - oral_mg)
+        if doses == 0:
+            return self.say("today_none", name=name, limit=limit)
+        if oral_mg > limit:
+            return self.say("today_over", name=name, oral=oral_mg, limit=limit)
+        key = "today_one" if doses == 1 else "today"
+        return self.say(key, name=name, oral=oral_mg, doses=doses, remaining=remaining, limit=limit)
+
+    def remaining(self, name: str, oral_mg: float, limit: float) -> str:
+        """How much is left under the limit."""
+        remaining = max(0.0, limit - oral_mg)
+        if remaining <= 0:
+            return self.say("remaining_none", name=name, limit=limit)
+        return self.say("remaining", name=name, remaining=remaining, limit=limit)
+
+    def next_dose(
+        self, name: str, upcoming: Dose | None, today: date, *, limit_reached: bool
+    ) -> str:
+        """When the next planned dose is."""
+        if upcoming is None:
+            return self.say("next_dose_none", name=name)
+        time = self.time(upcoming.at)
+        if upcoming.at.date() == today:
+            if limit_reached:
+                return self.say("next_dose_limit", name=name, time=time)
+            key = "next_dose"
+        else:
+            key = "next_dose_tomorrow"
+        return self.say(
+            key, name=name, amount=upcoming.amount_mg, form=self._name(upcoming.form), time=time
+        )
+
+    def last_dose(self, name: str, last: Dose | None, today: date) -> str:
+        """What the last dose was."""
+        if last is None:
+            return self.say("last_dose_none", name=name)
+        values = {"name": name, "amount": last.amount_mg, "form": self._name(last.form)}
+        if last.at.date() == today:
+            return self.say("last_dose", time=self.time(last.at), **values)
+        return self.say("last_dose_day", when=self.when(last.at, today), **values)
+
+    def last_bath(self, name: str, last: datetime | None, today: date) -> str:
+        """When the last Epsom bath was."""
+        if last is None:
+            return self.say("last_bath_none", name=name)
+        if last.date() == today:
+            return self.say("last_bath", name=name, time=self.time(last))
+        return self.say("last_bath_day", name=name, when=self.when(last, today))
+
+    def slot_taken(
+        self,
+        name: str,
+        slot: str,
+        *,
+        taken: Dose | None,
+        planned: Dose | None,
+        skipped: bool,
+    ) -> str:
+        """Whether the morning or evening dose was taken."""
+        slot_name = self.say(f"slot_names.{slot}")
+        if taken is not None:
+            return self.say(
+                "slot_taken",
+                name=name,
+                slot=slot_name,
+                time=self.time(taken.at),
+                amount=taken.amount_mg,
+                form=self._name(taken.form),
+            )
+        if skipped:
+            return self.say("slot_skipped", name=name, slot=slot_name)
+        if planned is None:
+            return self.say("slot_off", name=name, slot=slot_name)
+        return self.say(
+            "slot_not_taken",
+            name=name,
+            slot=slot_name,
+            amount=planned.amount_mg,
+            form=self._name(planned.form),
+            time=self.time(planned.at),
+        )
+
+    # -- commands -----------------------------------------------------------------------
+    def logged(
+        self,
+        form: str,
+        *,
+        elemental_mg: float,
+        compound_mg: float | None,
+        oral_mg: float,
+        limit: float,
+        slot: str | None = None,
+    ) -> str:
+        """A logged dose, with the day's total and what is left (or that it is over)."""
+        values: dict[str, Any] = {
+            "form": self._name(form),
+            "amount": elemental_mg,
+            "oral": oral_mg,
+            "remaining": max(0.0, limit - oral_mg),
+            "limit": limit,
+        }
+        if oral_mg > limit:
+            return self.with_doctor(self.say("logged_over", **values))
+        if slot is not None:
+            return self.say("planned_logged", slot=self.say(f"slot_names.{slot}"), **values)
+        if compound_mg is not None:
+            return self.say("logged_compound", compound=compound_mg, **values)
+        return self.say("logged", **values)
+
+    def undone(self, kind: str, form: str, amount_mg: float | None) -> str:
+        """What undo removed."""
+        if kind == "oral" and amount_mg is not None:
+            what = self.say("undone_dose", amount=amount_mg, form=self._name(form))
+        elif kind == "bath":
+            what = self.say("undone_bath")
+        else:
+            what = self.say("undone_other", form=form)
+        return self.say("undone", what=what)
+
+    def _name(self, form_key: str) -> str:
+        form = find_form(form_key)
+        return self.form_name(form) if form else form_key

@@ -1,0 +1,546 @@
+"""Intents: questions about forms, safety and a person's own magnesium; commands that log.
+
+The intent integration loads this platform (``async_setup_intents``); the handlers then serve the
+built-in agent (through the sentence triggers of ``assist.py``) and LLM agents (as tools). Each
+handler resolves whose magnesium is meant, asks ``answers`` for the words and speaks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+import logging
+import math
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv, intent
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+from homeassistant.util.yaml import load_yaml_dict
+
+from .answers import BATH_TOPICS, GOALS, SAFETY_TOPICS, Answers, Dose
+from .compat import vol
+from .const import DOMAIN, MAX_COMPOUND_MG, MAX_ELEMENTAL_MG
+from .knowledge import find_form, normalize
+from .ledger import Kind, RecordNotFoundError, Source, make_record
+from .runtime import MagnesiumData
+from .schedule import SLOT_REMINDERS, Slot, SlotState, slot_amount, windows
+
+_LOGGER = logging.getLogger(__name__)
+
+ROOT = Path(__file__).parent
+DEFAULT_LANGUAGE = "en"
+DATA_TEXTS: HassKey[dict[str, Mapping[str, Any]]] = HassKey(f"{DOMAIN}_texts")
+DATA_SENTENCES: HassKey[dict[str, Mapping[str, Any]]] = HassKey(f"{DOMAIN}_sentences")
+
+INTENT_FORM_INFO = "MagnesiumFormInfo"
+INTENT_COMPARE = "MagnesiumCompareForms"
+INTENT_GOAL = "MagnesiumFormForGoal"
+INTENT_SAFETY = "MagnesiumSafety"
+INTENT_INTERACTION = "MagnesiumInteraction"
+INTENT_BATH_INFO = "MagnesiumBathInfo"
+INTENT_TODAY = "MagnesiumToday"
+INTENT_REMAINING = "MagnesiumRemaining"
+INTENT_NEXT_DOSE = "MagnesiumNextDose"
+INTENT_LAST_DOSE = "MagnesiumLastDose"
+INTENT_LAST_BATH = "MagnesiumLastBath"
+INTENT_SLOT_TAKEN = "MagnesiumSlotTaken"
+INTENT_LOG_DOSE = "MagnesiumLogDose"
+INTENT_LOG_PLANNED = "MagnesiumLogPlanned"
+INTENT_LOG_BATH = "MagnesiumLogBath"
+INTENT_UNDO = "MagnesiumUndo"
+
+_NAME = {vol.Optional("name"): cv.string}
+_SLOT = {vol.Required("slot"): vol.In([slot.value for slot in Slot])}
+
+
+def language_files(folder: str) -> dict[str, Path]:
+    """The files of a folder (``sentences`` or ``responses``) by language."""
+    return {path.stem: path for path in sorted((ROOT / folder).glob("*.yaml"))}
+
+
+def read_yaml(path: Path) -> Mapping[str, Any]:
+    """Read one language file (blocking: run it in the executor)."""
+    return load_yaml_dict(path)
+
+
+async def async_load_texts(hass: HomeAssistant) -> dict[str, Mapping[str, Any]]:
+    """Every language's response texts, read once."""
+    if (texts := hass.data.get(DATA_TEXTS)) is None:
+        files = language_files("responses")
+        texts = {
+            language: await hass.async_add_executor_job(read_yaml, path)
+            for language, path in files.items()
+        }
+        hass.data[DATA_TEXTS] = texts
+    return texts
+
+
+def answers_for(hass: HomeAssistant, language: str | None) -> Answers:
+    """The answers in a language (its base language, else English)."""
+    texts = hass.data[DATA_TEXTS]
+    for candidate in (language, (language or "").split("-")[0], DEFAULT_LANGUAGE):
+        if candidate in texts:
+            return Answers(texts[candidate])
+    return Answers(texts[DEFAULT_LANGUAGE])  # pragma: no cover - English always ships
+
+
+def medicine_topics(hass: HomeAssistant, language: str | None) -> Mapping[str, Any]:
+    """Words of a language that name a condition or medicine class with its own answer."""
+    sentences = hass.data.get(DATA_SENTENCES, {})
+    for candidate in (language, (language or "").split("-")[0], DEFAULT_LANGUAGE):
+        if candidate in sentences:
+            return sentences[candidate].get("medicine_topics", {})  # type: ignore[no-any-return]
+    return {}
+
+
+class UnanswerableError(Exception):
+    """The intent cannot go on; the message says why (spoken)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What a handler works with."""
+
+    hass: HomeAssistant
+    intent: intent.Intent
+    answers: Answers
+    slots: Mapping[str, Any]
+
+    def slot(self, name: str) -> Any:
+        """A slot's value, or None."""
+        return self.slots.get(name, {}).get("value")
+
+    def person(self) -> MagnesiumData:
+        """Whose magnesium: the named person, the only one, or the speaking user's."""
+        entries: list[ConfigEntry[MagnesiumData]] = self.hass.config_entries.async_loaded_entries(
+            DOMAIN
+        )
+        if not entries:
+            raise UnanswerableError(self.answers.say("not_set_up"))
+        listed = _spoken_list(self.answers, [entry.title for entry in entries])
+        if name := self.slot("name"):
+            wanted = normalize(str(name))
+            for entry in entries:
+                if normalize(entry.title) == wanted:
+                    return entry.runtime_data
+            raise UnanswerableError(self.answers.say("unknown_person", name=name, names=listed))
+        if len(entries) == 1:
+            return entries[0].runtime_data
+        if person := _person_of_user(self.hass, self.intent.context.user_id):
+            for entry in entries:
+                if entry.runtime_data.tracker.settings.person == person:
+                    return entry.runtime_data
+        raise UnanswerableError(self.answers.say("which_person", names=listed))
+
+
+def _spoken_list(answers: Answers, names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} {answers.texts['and']} {names[-1]}"
+
+
+def _person_of_user(hass: HomeAssistant, user_id: str | None) -> str | None:
+    """The person entity of a Home Assistant user."""
+    if user_id is None:
+        return None
+    for state in hass.states.async_all("person"):
+        if state.attributes.get("user_id") == user_id:
+            return state.entity_id
+    return None
+
+
+type Handler = Callable[[Request], Awaitable[str]]
+
+
+class MagnesiumIntentHandler(intent.IntentHandler):
+    """One intent: validates its slots, runs its handler and speaks the answer."""
+
+    def __init__(
+        self, intent_type: str, description: str, slots: dict[Any, Any], handler: Handler
+    ) -> None:
+        """Describe the intent (the description is what LLM agents read)."""
+        self.intent_type = intent_type
+        self.description = description
+        self._slots = slots
+        self._handler = handler
+
+    @property
+    def slot_schema(self) -> dict[Any, Any] | None:
+        """The slots."""
+        return self._slots
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Answer."""
+        hass = intent_obj.hass
+        await async_load_texts(hass)
+        slots = self.async_validate_slots(intent_obj.slots)
+        request = Request(hass, intent_obj, answers_for(hass, intent_obj.language), slots)
+        try:
+            speech = await self._handler(request)
+        except UnanswerableError as err:
+            speech = str(err)
+        response = intent_obj.create_response()
+        response.async_set_speech(speech)
+        return response
+
+
+# -- questions about forms and safety --------------------------------------------------
+
+
+async def _form_info(request: Request) -> str:
+    return request.answers.form_info(str(request.slot("form")))
+
+
+async def _compare(request: Request) -> str:
+    return request.answers.compare(str(request.slot("form")), str(request.slot("other_form")))
+
+
+async def _goal(request: Request) -> str:
+    return request.answers.goal(str(request.slot("goal")))
+
+
+async def _safety(request: Request) -> str:
+    topic = str(request.slot("topic"))
+    if topic == "limit" and request.hass.config_entries.async_loaded_entries(DOMAIN):
+        try:
+            data = request.person()
+        except UnanswerableError:
+            return request.answers.safety(topic)
+        settings = data.tracker.settings
+        return request.answers.safety(topic, settings.name, settings.daily_limit)
+    return request.answers.safety(topic)
+
+
+async def _interaction(request: Request) -> str:
+    topics = medicine_topics(request.hass, request.intent.language)
+    return request.answers.interaction(str(request.slot("medicine")), topics)
+
+
+async def _bath_info(request: Request) -> str:
+    return request.answers.bath(str(request.slot("topic")))
+
+
+# -- the person's own magnesium --------------------------------------------------------
+
+
+def _local(moment: datetime) -> datetime:
+    return dt_util.as_local(moment)
+
+
+async def _today(request: Request) -> str:
+    data = request.person()
+    today = data.tracker.today
+    return request.answers.today(
+        data.tracker.settings.name, today.oral_mg, today.total.oral_doses, today.daily_limit
+    )
+
+
+async def _remaining(request: Request) -> str:
+    data = request.person()
+    today = data.tracker.today
+    return request.answers.remaining(data.tracker.settings.name, today.oral_mg, today.daily_limit)
+
+
+async def _next_dose(request: Request) -> str:
+    data = request.person()
+    evaluation = data.reminders.evaluation
+    upcoming = None
+    limit_reached = False
+    if evaluation.next_dose is not None:
+        at, _slot, amount, form = evaluation.next_dose
+        upcoming = Dose(amount, form, _local(at))
+        limit_reached = amount <= 0
+    return request.answers.next_dose(
+        data.tracker.settings.name,
+        upcoming,
+        data.tracker.today.day,
+        limit_reached=limit_reached,
+    )
+
+
+async def _last_dose(request: Request) -> str:
+    data = request.person()
+    record = data.tracker.today.last_oral
+    last = Dose(record.oral_mg, record.form, _local(record.taken_at)) if record else None
+    return request.answers.last_dose(data.tracker.settings.name, last, data.tracker.today.day)
+
+
+async def _last_bath(request: Request) -> str:
+    data = request.person()
+    record = data.tracker.today.last_bath
+    return request.answers.last_bath(
+        data.tracker.settings.name,
+        _local(record.taken_at) if record else None,
+        data.tracker.today.day,
+    )
+
+
+async def _slot_taken(request: Request) -> str:
+    data = request.person()
+    slot = Slot(request.slot("slot"))
+    status = data.reminders.status(SLOT_REMINDERS[slot])
+    taken = None
+    if status.state is SlotState.SATISFIED:
+        taken = _dose_in_window(data, slot)
+    planned = None
+    if status.state is not SlotState.DISABLED and status.due_at is not None:
+        planned = Dose(status.amount_mg, status.form or "", _local(status.due_at))
+    return request.answers.slot_taken(
+        data.tracker.settings.name,
+        slot.value,
+        taken=taken,
+        planned=planned,
+        skipped=status.state is SlotState.SKIPPED,
+    )
+
+
+def _dose_in_window(data: MagnesiumData, slot: Slot) -> Dose | None:
+    """The last oral dose logged in today's window of a slot."""
+    plans = data.reminders.plan
+    today = data.tracker.today
+    window = windows(today.day, plans.morning.at, plans.evening.at, data.tracker.ledger.tz)[slot]
+    for record in reversed(list(data.tracker.ledger.records_between(window.start, window.end))):
+        if record.kind is Kind.ORAL:
+            return Dose(record.oral_mg, record.form, _local(record.taken_at))
+    return None  # pragma: no cover - a satisfied slot has a dose in its window
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def _amount(text: Any) -> float | None:
+    try:
+        value = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+async def _log_dose(request: Request) -> str:
+    data = request.person()
+    answers = request.answers
+    amount = _amount(request.slot("amount"))
+    form_text = str(request.slot("form"))
+    basis = request.slot("basis")
+    words = form_text.split()
+    compound_words = _compound_words(request)
+    if words and normalize(words[-1]) in compound_words:
+        form_text = " ".join(words[:-1])
+        basis = "compound"
+    form = find_form(form_text)
+    if form is None:
+        return answers.unknown_form(form_text)
+    if not form.oral:
+        return answers.say("logged_not_oral", form=answers.form_name(form).capitalize())
+    maximum = MAX_COMPOUND_MG if basis == "compound" else MAX_ELEMENTAL_MG
+    if amount is None or amount > maximum:
+        return answers.say("amount_invalid")
+    compound = amount if basis == "compound" else None
+    elemental = round(form.elemental_from_compound(amount), 1) if compound else amount
+    record = make_record(
+        taken_at=dt_util.utcnow(),
+        kind=Kind.ORAL,
+        form=form.key,
+        source=Source.VOICE,
+        elemental_mg=elemental,
+        compound_mg=compound,
+    )
+    await data.tracker.async_add(record)
+    today = data.tracker.today
+    return answers.logged(
+        form.key,
+        elemental_mg=elemental,
+        compound_mg=compound,
+        oral_mg=today.oral_mg,
+        limit=today.daily_limit,
+    )
+
+
+def _compound_words(request: Request) -> set[str]:
+    sentences = request.hass.data.get(DATA_SENTENCES, {})
+    words: set[str] = set()
+    for language in sentences.values():
+        words.update(normalize(str(word)) for word in language.get("compound_words", []))
+    return words
+
+
+async def _log_planned(request: Request) -> str:
+    data = request.person()
+    answers = request.answers
+    slot = Slot(request.slot("slot"))
+    slot_name = answers.say(f"slot_names.{slot.value}")
+    status = data.reminders.status(SLOT_REMINDERS[slot])
+    if status.state is SlotState.SATISFIED:
+        taken = _dose_in_window(data, slot)
+        time = answers.time(taken.at) if taken else ""
+        return answers.say("planned_already", slot=slot_name, time=time)
+    if status.state is SlotState.DISABLED:
+        return answers.say("planned_off", slot=slot_name)
+    # they took it: log the slot's planned amount as said, even past the limit
+    plans = data.reminders.plan
+    amount = slot_amount(
+        plans.slot(slot), plans.daily_target, plans.target_on(data.tracker.today.day)
+    )
+    form = plans.slot(slot).form
+    record = make_record(
+        taken_at=dt_util.utcnow(),
+        kind=Kind.ORAL,
+        form=form,
+        source=Source.VOICE,
+        elemental_mg=amount,
+    )
+    await data.tracker.async_add(record)
+    today = data.tracker.today
+    return answers.logged(
+        form,
+        elemental_mg=amount,
+        compound_mg=None,
+        oral_mg=today.oral_mg,
+        limit=today.daily_limit,
+        slot=slot.value,
+    )
+
+
+async def _log_bath(request: Request) -> str:
+    data = request.person()
+    record = make_record(
+        taken_at=dt_util.utcnow(), kind=Kind.BATH, form="sulfate", source=Source.VOICE
+    )
+    await data.tracker.async_add(record)
+    return request.answers.say("bath_logged")
+
+
+async def _undo(request: Request) -> str:
+    data = request.person()
+    try:
+        record = await data.tracker.async_undo()
+    except RecordNotFoundError:  # pragma: no cover - the ledger names only known ids
+        record = None
+    if record is None:
+        return request.answers.say("nothing_to_undo")
+    return request.answers.undone(record.kind.value, record.form, record.elemental_mg)
+
+
+HANDLERS: tuple[MagnesiumIntentHandler, ...] = (
+    MagnesiumIntentHandler(
+        INTENT_FORM_INFO,
+        "Says what a form of magnesium (such as glycinate, malate, citrate or oxide) is good "
+        "for, from the integration's knowledge base.",
+        {vol.Required("form"): cv.string},
+        _form_info,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_COMPARE,
+        "Compares two forms of magnesium, such as glycinate and malate.",
+        {vol.Required("form"): cv.string, vol.Required("other_form"): cv.string},
+        _compare,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_GOAL,
+        "Says which form of magnesium suits a goal: nerve_pain (sciatica), sleep (calm), "
+        "spasm (muscle spasms or fatigue), daytime, or stomach (a sensitive stomach).",
+        {vol.Required("goal"): vol.In(GOALS)},
+        _goal,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_SAFETY,
+        "Safety advice about magnesium: limit (the maximum per day), side_effects, kidney "
+        "(kidney disease), antibiotics, heart (heart medication), gabapentin, or split "
+        "(how to start and split the daily amount).",
+        {vol.Required("topic"): vol.In(SAFETY_TOPICS), **_NAME},
+        _safety,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_INTERACTION,
+        "Says whether and how far apart magnesium can be taken with a medicine or condition, "
+        "such as ciprofloxacin, doxycycline, alendronate, gabapentin or kidney disease.",
+        {vol.Required("medicine"): cv.string},
+        _interaction,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_BATH_INFO,
+        "About Epsom salt baths and magnesium on the skin: epsom_help (do they help), "
+        "epsom_amount (how much salt and how long), or topical (oils and gels).",
+        {vol.Required("topic"): vol.In(BATH_TOPICS)},
+        _bath_info,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_TODAY,
+        "How much oral magnesium a person has taken today, against their daily limit. "
+        "Without a name, the speaking user's or the only person's.",
+        dict(_NAME),
+        _today,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_REMAINING,
+        "How much magnesium a person can still take today under their daily limit.",
+        dict(_NAME),
+        _remaining,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_NEXT_DOSE,
+        "When a person's next planned magnesium dose is, with its amount and form.",
+        dict(_NAME),
+        _next_dose,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_LAST_DOSE,
+        "What and when a person's last oral magnesium dose was.",
+        dict(_NAME),
+        _last_dose,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_LAST_BATH,
+        "When a person's last Epsom salt bath was.",
+        dict(_NAME),
+        _last_bath,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_SLOT_TAKEN,
+        "Whether a person has taken their morning or evening magnesium dose today.",
+        {**_SLOT, **_NAME},
+        _slot_taken,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_LOG_DOSE,
+        "Logs an oral magnesium dose: amount in milligrams and form. Basis 'compound' when "
+        "the amount is the compound's weight from the label (such as a 500 mg citrate "
+        "tablet), else elemental magnesium.",
+        {
+            vol.Required("amount"): cv.string,
+            vol.Required("form"): cv.string,
+            vol.Optional("basis"): vol.In(["elemental", "compound"]),
+            **_NAME,
+        },
+        _log_dose,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_LOG_PLANNED,
+        'Logs a person\'s planned morning or evening dose ("I took my evening magnesium").',
+        {**_SLOT, **_NAME},
+        _log_planned,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_LOG_BATH,
+        "Logs an Epsom salt bath for a person.",
+        dict(_NAME),
+        _log_bath,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_UNDO,
+        "Removes the last magnesium entry a person logged.",
+        dict(_NAME),
+        _undo,
+    ),
+)
+
+
+async def async_setup_intents(hass: HomeAssistant) -> None:
+    """Register the intents (called by the intent integration)."""
+    for handler in HANDLERS:
+        intent.async_register(hass, handler)
