@@ -351,3 +351,16 @@ def _entry(hass: HomeAssistant, title: str) -> str:
         for entry in hass.config_entries.async_entries(DOMAIN)
         if entry.title == title
     )
+
+
+async def test_sentences_work_when_conversation_loads_later(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    await add(hass)
+    assert "conversation" not in hass.config.components
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    await hass.async_block_till_done()
+    assert (await ask(hass, "Which magnesium is best for sleep?")).startswith(SLEEP)

@@ -1,0 +1,152 @@
+"""Unit tests of the spoken answers (pure Python, the English response file)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+import re
+
+import pytest
+import yaml
+
+from custom_components.magnesium import answers as answers_module
+from custom_components.magnesium.answers import Answers, Dose
+from custom_components.magnesium.knowledge import FORMS, INTERACTIONS, UPPER_LIMIT_ADULT_MG
+
+RESPONSES = Path(answers_module.__file__).parent / "responses"
+TODAY = date(2026, 6, 10)
+
+
+@pytest.fixture(scope="module")
+def en() -> Answers:
+    """The English answers."""
+    return Answers(yaml.safe_load((RESPONSES / "en.yaml").read_text(encoding="utf-8")))
+
+
+def test_today(en: Answers) -> None:
+    assert en.today("Alex", 0, 0, 350) == (
+        "Alex has not taken any magnesium today; the limit is 350 milligrams."
+    )
+    assert en.today("Alex", 300, 2, 350) == (
+        "Alex has taken 300 milligrams of magnesium today, in 2 doses; "
+        "50 milligrams are left under the limit of 350."
+    )
+    assert en.today("Alex", 400.5, 3, 350) == (
+        "Alex has taken 400.5 milligrams of magnesium today, over the limit of 350. "
+        "Do not take more today without medical advice."
+    )
+
+
+def test_remaining(en: Answers) -> None:
+    assert en.remaining("Alex", 350, 350) == (
+        "Alex has reached today's limit of 350 milligrams; no more magnesium today."
+    )
+    assert en.remaining("Alex", 100, 250) == "150 milligrams are left for Alex today, of 250."
+
+
+def test_next_dose(en: Answers) -> None:
+    evening = Dose(150, "glycinate", datetime(2026, 6, 10, 21, 0))
+    tomorrow = Dose(150, "malate", datetime(2026, 6, 11, 8, 0))
+    assert en.next_dose("Alex", None, TODAY, limit_reached=False) == (
+        "Alex has no dose reminders on."
+    )
+    assert en.next_dose("Alex", evening, TODAY, limit_reached=False) == (
+        "Alex's next dose is 150 milligrams of glycinate at 21:00."
+    )
+    assert en.next_dose("Alex", evening, TODAY, limit_reached=True) == (
+        "Alex has reached today's limit; the next planned dose is tomorrow at 21:00."
+    )
+    assert en.next_dose("Alex", tomorrow, TODAY, limit_reached=False) == (
+        "Alex's next dose is 150 milligrams of malate tomorrow at 08:00."
+    )
+
+
+def test_last_bath_and_dose(en: Answers) -> None:
+    assert en.last_bath("Alex", datetime(2026, 6, 10, 20, 15), TODAY) == (
+        "Alex's last Epsom bath was at 20:15 today."
+    )
+    assert en.last_bath("Alex", datetime(2026, 6, 3, 20, 15), TODAY) == (
+        "Alex's last Epsom bath was 7 days ago."
+    )
+    assert en.last_dose("Alex", Dose(75.5, "citrate", datetime(2026, 6, 9, 8)), TODAY) == (
+        "Alex's last dose was 75.5 milligrams of citrate, yesterday."
+    )
+
+
+def test_slot_taken(en: Answers) -> None:
+    planned = Dose(150, "glycinate", datetime(2026, 6, 10, 21))
+    assert en.slot_taken("Alex", "evening", taken=None, planned=planned, skipped=True) == (
+        "No, Alex skipped the evening magnesium today."
+    )
+    assert en.slot_taken("Alex", "evening", taken=None, planned=None, skipped=False) == (
+        "Alex has no evening dose planned."
+    )
+
+
+def test_logged_and_undone(en: Answers) -> None:
+    assert en.logged(
+        "glycinate", elemental_mg=150, compound_mg=None, oral_mg=300, limit=350, slot="evening"
+    ) == (
+        "Logged your evening magnesium: 150 milligrams of glycinate. That makes 300 today, 50 left."
+    )
+    assert en.undone("side_effect", "nausea", None) == "Removed the last entry: nausea."
+    assert en.undone("oral", "glycinate", 150) == (
+        "Removed the last entry: 150 milligrams of glycinate."
+    )
+
+
+def test_compare_with_unknown_and_uncovered_forms(en: Answers) -> None:
+    assert en.compare("glycinate", "kryptonite").startswith("I don't know the form kryptonite.")
+    assert en.compare("orotate", "glycinate") == (
+        "Orotate: 7.2 percent magnesium, not covered by my sources. "
+        "Glycinate: calming, gentle on the stomach, best in the evening."
+    )
+
+
+def test_numbers_in_the_answers_are_the_knowledge_bases(en: Answers) -> None:
+    """Every form is named; the limit, fractions and spacing hours are the knowledge base's."""
+    assert set(en.texts["form_names"]) == {form.key for form in FORMS}
+    assert set(en.texts["interactions"]) == {item.key for item in INTERACTIONS}
+    assert str(UPPER_LIMIT_ADULT_MG) in en.safety("limit")
+    for form in FORMS:
+        if form.key not in en.texts["forms"]:
+            assert f"{form.elemental_fraction * 100:g} percent" in en.form_info(form.key)
+    quinolone = next(item for item in INTERACTIONS if item.key == "quinolone")
+    assert quinolone.hours_before == 2
+    assert "2 hours before or 4 to 6 hours after" in en.texts["interactions"]["quinolone"]
+
+
+def test_every_placeholder_is_filled(en: Answers) -> None:
+    """No text has a {placeholder} the code does not fill."""
+
+    def strings(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [text for value in node.values() for text in strings(value)]
+        return [node] if isinstance(node, str) else []
+
+    names = {name for text in strings(en.texts) for name in re.findall(r"\{([a-z_]+)\}", text)}
+    assert names <= {
+        "amount",
+        "compound",
+        "days",
+        "form",
+        "forms",
+        "info",
+        "limit",
+        "medicine",
+        "name",
+        "name_a",
+        "name_b",
+        "names",
+        "oral",
+        "own",
+        "percent",
+        "remaining",
+        "short_a",
+        "short_b",
+        "slot",
+        "time",
+        "what",
+        "when",
+        "doses",
+    }
