@@ -11,7 +11,7 @@ knows both.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import intent
 
 from .const import DOMAIN
-from .intent import DATA_SENTENCES, async_load_texts, language_files, read_yaml
+from .texts import DATA_SENTENCES, async_load_sentences, async_load_texts
 
 if TYPE_CHECKING:
     from hassil.recognize import RecognizeResult
@@ -52,15 +52,26 @@ def register_trigger(
     return default_agent.register_trigger(sentences, trigger_callback)  # type: ignore[no-any-return]
 
 
-async def async_load_sentences(hass: HomeAssistant) -> dict[str, Mapping[str, Any]]:
-    """Every language's sentence file, read once."""
-    if (sentences := hass.data.get(DATA_SENTENCES)) is None:
-        sentences = {
-            language: await hass.async_add_executor_job(read_yaml, path)
-            for language, path in language_files("sentences").items()
-        }
-        hass.data[DATA_SENTENCES] = sentences
-    return sentences
+def expand_groups(data: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any], list[str]]]:
+    """The trigger groups of a sentence file: (intent, fixed slots, sentences).
+
+    A sentence with ``<form>`` becomes one sentence per form, with that form's words as
+    alternatives and the form's key as a fixed slot.
+    """
+    form_words: Mapping[str, list[str]] = data.get("form_words") or {}
+    for group in data.get("groups", []):
+        slots = dict(group.get("slots") or {})
+        sentences = list(group["sentences"])
+        if plain := [sentence for sentence in sentences if "<form>" not in sentence]:
+            yield group["intent"], slots, plain
+        if templated := [sentence for sentence in sentences if "<form>" in sentence]:
+            for key, words in form_words.items():
+                alternatives = f"({'|'.join(words)})"
+                yield (
+                    group["intent"],
+                    {**slots, "form": key},
+                    [sentence.replace("<form>", alternatives) for sentence in templated],
+                )
 
 
 def _trigger_callback(
@@ -93,11 +104,9 @@ async def async_setup_assist(hass: HomeAssistant) -> None:
     @callback
     def register() -> None:
         for language, data in hass.data[DATA_SENTENCES].items():
-            for group in data.get("groups", []):
+            for intent_type, slots, sentences in expand_groups(data):
                 register_trigger(
-                    hass,
-                    list(group["sentences"]),
-                    _trigger_callback(hass, language, group["intent"], group.get("slots") or {}),
+                    hass, sentences, _trigger_callback(hass, language, intent_type, slots)
                 )
 
     if CONVERSATION in hass.config.components:

@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 import logging
 import math
-from pathlib import Path
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, intent
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
-from homeassistant.util.yaml import load_yaml_dict
 
 from .answers import BATH_TOPICS, GOALS, SAFETY_TOPICS, Answers, Dose
 from .compat import vol
@@ -30,13 +27,9 @@ from .knowledge import find_form, normalize
 from .ledger import Kind, RecordNotFoundError, Source, make_record
 from .runtime import MagnesiumData
 from .schedule import SLOT_REMINDERS, Slot, SlotState, slot_amount, windows
+from .texts import DATA_SENTENCES, answers_for, async_load_texts, medicine_topics
 
 _LOGGER = logging.getLogger(__name__)
-
-ROOT = Path(__file__).parent
-DEFAULT_LANGUAGE = "en"
-DATA_TEXTS: HassKey[dict[str, Mapping[str, Any]]] = HassKey(f"{DOMAIN}_texts")
-DATA_SENTENCES: HassKey[dict[str, Mapping[str, Any]]] = HassKey(f"{DOMAIN}_sentences")
 
 INTENT_FORM_INFO = "MagnesiumFormInfo"
 INTENT_COMPARE = "MagnesiumCompareForms"
@@ -57,46 +50,6 @@ INTENT_UNDO = "MagnesiumUndo"
 
 _NAME = {vol.Optional("name"): cv.string}
 _SLOT = {vol.Required("slot"): vol.In([slot.value for slot in Slot])}
-
-
-def language_files(folder: str) -> dict[str, Path]:
-    """The files of a folder (``sentences`` or ``responses``) by language."""
-    return {path.stem: path for path in sorted((ROOT / folder).glob("*.yaml"))}
-
-
-def read_yaml(path: Path) -> Mapping[str, Any]:
-    """Read one language file (blocking: run it in the executor)."""
-    return load_yaml_dict(path)
-
-
-async def async_load_texts(hass: HomeAssistant) -> dict[str, Mapping[str, Any]]:
-    """Every language's response texts, read once."""
-    if (texts := hass.data.get(DATA_TEXTS)) is None:
-        files = language_files("responses")
-        texts = {
-            language: await hass.async_add_executor_job(read_yaml, path)
-            for language, path in files.items()
-        }
-        hass.data[DATA_TEXTS] = texts
-    return texts
-
-
-def answers_for(hass: HomeAssistant, language: str | None) -> Answers:
-    """The answers in a language (its base language, else English)."""
-    texts = hass.data[DATA_TEXTS]
-    for candidate in (language, (language or "").split("-")[0], DEFAULT_LANGUAGE):
-        if candidate in texts:
-            return Answers(texts[candidate])
-    return Answers(texts[DEFAULT_LANGUAGE])  # pragma: no cover - English always ships
-
-
-def medicine_topics(hass: HomeAssistant, language: str | None) -> Mapping[str, Any]:
-    """Words of a language that name a condition or medicine class with its own answer."""
-    sentences = hass.data.get(DATA_SENTENCES, {})
-    for candidate in (language, (language or "").split("-")[0], DEFAULT_LANGUAGE):
-        if candidate in sentences:
-            return sentences[candidate].get("medicine_topics", {})  # type: ignore[no-any-return]
-    return {}
 
 
 class UnanswerableError(Exception):

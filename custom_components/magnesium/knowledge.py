@@ -169,7 +169,7 @@ FORMS: tuple[Form, ...] = (
     Form(
         key="citrate",
         name="Magnesium citrate",
-        aliases=("trimagnesium citrate",),
+        aliases=("trimagnesium citrate", "zitrat"),
         elemental_fraction=0.113,
         routes=(Route.ORAL,),
         timing=Timing.ANY,
@@ -199,7 +199,7 @@ FORMS: tuple[Form, ...] = (
     Form(
         key="lactate",
         name="Magnesium lactate",
-        aliases=(),
+        aliases=("laktat",),
         elemental_fraction=0.120,
         routes=(Route.ORAL,),
         timing=Timing.ANY,
@@ -245,7 +245,7 @@ FORMS: tuple[Form, ...] = (
     Form(
         key="chloride",
         name="Magnesium chloride",
-        aliases=("magnesium oil", "chloride hexahydrate", "mg oil"),
+        aliases=("magnesium oil", "chloride hexahydrate", "mg oil", "magnesiumöl"),
         elemental_fraction=0.120,
         routes=(Route.TOPICAL, Route.ORAL),
         timing=Timing.ANY,
@@ -265,7 +265,15 @@ FORMS: tuple[Form, ...] = (
     Form(
         key="sulfate",
         name="Magnesium sulfate (Epsom salt)",
-        aliases=("epsom", "epsom salt", "epsom salts", "sulphate", "heptahydrate"),
+        aliases=(
+            "epsom",
+            "epsom salt",
+            "epsom salts",
+            "sulphate",
+            "heptahydrate",
+            "bittersalz",
+            "bittersalze",
+        ),
         elemental_fraction=0.099,
         routes=(Route.BATH,),
         timing=Timing.EVENING,
@@ -303,6 +311,7 @@ class Interaction:
     hours_before: float | None  # the medicine at least this long before magnesium
     hours_after: float | None  # ... or at least this long after magnesium
     source: str
+    aliases: tuple[str, ...] = ()  # other names people use (also in other languages)
 
 
 INTERACTIONS: tuple[Interaction, ...] = (
@@ -332,6 +341,7 @@ INTERACTIONS: tuple[Interaction, ...] = (
         hours_before=2,
         hours_after=2,
         source=SOURCE_ODS,
+        aliases=("alendronsaure",),
     ),
     Interaction(
         key="gabapentin",
@@ -350,6 +360,7 @@ INTERACTIONS: tuple[Interaction, ...] = (
         hours_before=None,
         hours_after=None,
         source=SOURCE_ODS,
+        aliases=("diuretika", "entwasserungstabletten", "protonenpumpenhemmer"),
     ),
     Interaction(
         key="kidney",
@@ -371,6 +382,7 @@ SIDE_EFFECTS = Claim(
 
 _WORD_RE = re.compile(r"[^a-z0-9]+")
 _FILLER = ("magnesium", "mag", "mg")
+_GLUED = "magnesium"
 
 
 def normalize(text: str) -> str:
@@ -379,6 +391,13 @@ def normalize(text: str) -> str:
     words = [word for word in _WORD_RE.split(folded.lower()) if word]
     if len(words) > 1:
         words = [word for word in words if word not in _FILLER] or words
+    # German writes the compound as one word: "Magnesiumglycinat"
+    words = [
+        word.removeprefix(_GLUED)
+        if word.startswith(_GLUED) and len(word) > len(_GLUED) + 2
+        else word
+        for word in words
+    ]
     return " ".join(words)
 
 
@@ -423,7 +442,7 @@ def find_interaction(text: str | None) -> Interaction | None:
     if not query:
         return None
     for item in INTERACTIONS:
-        names = [normalize(name) for name in (item.key, item.name, *item.examples)]
+        names = [normalize(name) for name in (item.key, item.name, *item.examples, *item.aliases)]
         if query in names or (len(query) >= 3 and any(query in name for name in names)):
             return item
     return None

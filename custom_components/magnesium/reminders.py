@@ -39,7 +39,7 @@ from .const import (
     EVENT_MOBILE_APP_ACTION,
     WEEKDAYS,
 )
-from .knowledge import EPSOM_BATH_MINUTES, EPSOM_BATH_SALT_G
+from .knowledge import EPSOM_BATH_MINUTES, EPSOM_BATH_SALT_G, FORMS_BY_KEY
 from .ledger import Kind, Source, make_record
 from .schedule import (
     DEFAULT_BATH_TIME,
@@ -61,6 +61,7 @@ from .schedule import (
     skip,
     snooze,
 )
+from .texts import answers_for, async_load_texts
 from .tracker import MagnesiumStore, MagnesiumTracker
 
 _LOGGER = logging.getLogger(__name__)
@@ -202,6 +203,7 @@ class ReminderManager:
         if not texts.get(f"{prefix}slot_dose"):
             texts = await async_get_translations(self.hass, "en", "common", [DOMAIN])
         self._texts = {key.removeprefix(prefix): value for key, value in texts.items()}
+        await async_load_texts(self.hass)  # the spoken form names of each language
 
     @callback
     def async_start(self) -> None:
@@ -362,12 +364,19 @@ class ReminderManager:
             text = texts["slot_dose"].format(
                 title=title,
                 amount=_mg(status.amount_mg),
-                form=status.form,
+                form=self._form_name(status.form or ""),
                 remaining=_mg(self.tracker.today.remaining_mg),
             )
         if self.tracker.today.side_effects_7d:
             text = f"{text} {texts['side_effects']}"
         return text
+
+    def _form_name(self, key: str) -> str:
+        """A form's name in Home Assistant's language."""
+        form = FORMS_BY_KEY.get(key)
+        if form is None:
+            return key
+        return answers_for(self.hass, self.hass.config.language).form_name(form)
 
     def title(self, key: Reminder) -> str:
         """The notification title of a reminder."""
