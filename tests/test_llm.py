@@ -13,14 +13,13 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import llm
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.magnesium import llm as magnesium_llm
 from custom_components.magnesium.compat import vol
 from custom_components.magnesium.const import DOMAIN
 from custom_components.magnesium.intent import HANDLERS
 
-from .conftest import TIME_ZONE, call, make_entry
+from .conftest import TIME_ZONE, call, setup_entry as add
 
 try:  # Home Assistant 2026.8 and newer: integrations provide their tools with an llm platform
     from homeassistant.components import llm as llm_integration
@@ -51,15 +50,6 @@ async def assist(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
         assert await async_setup_component(hass, "llm", {})
     assert await async_setup_component(hass, "conversation", {})
     assert await async_setup_component(hass, "intent", {})
-
-
-async def add(hass: HomeAssistant, **kw: Any) -> MockConfigEntry:
-    """Add and set up a person's entry."""
-    entry = make_entry(**kw)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 def llm_context() -> llm.LLMContext:

@@ -11,11 +11,10 @@ from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.magnesium.const import DOMAIN
 
-from .conftest import TIME_ZONE, call, make_entry
+from .conftest import TIME_ZONE, call, setup_entry as add
 
 BERLIN = ZoneInfo(TIME_ZONE)
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=BERLIN)  # a Wednesday, between the doses
@@ -29,15 +28,6 @@ async def assist(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
     assert await async_setup_component(hass, "intent", {})
-
-
-async def add(hass: HomeAssistant, **kw: Any) -> MockConfigEntry:
-    """Add and set up a person's entry."""
-    entry = make_entry(**kw)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 async def ask(
