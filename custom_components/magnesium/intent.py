@@ -20,6 +20,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, intent
 from homeassistant.util import dt as dt_util
 
+from .access import async_may_change, person_of_user
 from .answers import BATH_TOPICS, GOALS, SAFETY_TOPICS, Answers, Dose
 from .compat import vol
 from .const import DOMAIN, MAX_COMPOUND_MG, MAX_ELEMENTAL_MG
@@ -85,27 +86,24 @@ class Request:
             raise UnanswerableError(self.answers.say("unknown_person", name=name, names=listed))
         if len(entries) == 1:
             return entries[0].runtime_data
-        if person := _person_of_user(self.hass, self.intent.context.user_id):
+        if person := person_of_user(self.hass, self.intent.context.user_id):
             for entry in entries:
                 if entry.runtime_data.tracker.settings.person == person:
                     return entry.runtime_data
         raise UnanswerableError(self.answers.say("which_person", names=listed))
+
+    async def person_to_change(self) -> MagnesiumData:
+        """Whose log a command changes: only the speaker's own, unless they are an admin."""
+        data = self.person()
+        if not await async_may_change(self.hass, self.intent.context.user_id, data.tracker):
+            raise UnanswerableError(self.answers.say("not_yours", name=data.tracker.settings.name))
+        return data
 
 
 def _spoken_list(answers: Answers, names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} {answers.texts['and']} {names[-1]}"
-
-
-def _person_of_user(hass: HomeAssistant, user_id: str | None) -> str | None:
-    """The person entity of a Home Assistant user."""
-    if user_id is None:
-        return None
-    for state in hass.states.async_all("person"):
-        if state.attributes.get("user_id") == user_id:
-            return state.entity_id
-    return None
 
 
 type Handler = Callable[[Request], Awaitable[str]]
@@ -276,7 +274,7 @@ def _amount(text: Any) -> float | None:
 
 
 async def _log_dose(request: Request) -> str:
-    data = request.person()
+    data = await request.person_to_change()
     answers = request.answers
     amount = _amount(request.slot("amount"))
     form_text = str(request.slot("form"))
@@ -324,7 +322,7 @@ def _compound_words(request: Request) -> set[str]:
 
 
 async def _log_planned(request: Request) -> str:
-    data = request.person()
+    data = await request.person_to_change()
     answers = request.answers
     slot = Slot(request.slot("slot"))
     slot_name = answers.say(f"slot_names.{slot.value}")
@@ -361,7 +359,7 @@ async def _log_planned(request: Request) -> str:
 
 
 async def _log_bath(request: Request) -> str:
-    data = request.person()
+    data = await request.person_to_change()
     record = make_record(
         taken_at=dt_util.utcnow(), kind=Kind.BATH, form="sulfate", source=Source.VOICE
     )
@@ -370,7 +368,7 @@ async def _log_bath(request: Request) -> str:
 
 
 async def _undo(request: Request) -> str:
-    data = request.person()
+    data = await request.person_to_change()
     try:
         record = await data.tracker.async_undo()
     except RecordNotFoundError:  # pragma: no cover - the ledger names only known ids

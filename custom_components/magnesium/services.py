@@ -14,10 +14,11 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
+from .access import async_may_change
 from .compat import vol
 from .const import (
     ATTR_AMOUNT_MG,
@@ -297,8 +298,16 @@ async def _async_snooze_reminder(call: ServiceCall) -> None:
         raise _invalid("reminder_not_due", reminder=key.value)
 
 
-async def _async_undo(call: ServiceCall) -> ServiceResponse:
+async def _async_tracker_to_change(call: ServiceCall) -> MagnesiumTracker:
+    """The chosen log, when the caller may remove records from it."""
     tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    if not await async_may_change(call.hass, call.context.user_id, tracker):
+        raise Unauthorized(context=call.context, config_entry_id=tracker.entry_id)
+    return tracker
+
+
+async def _async_undo(call: ServiceCall) -> ServiceResponse:
+    tracker = await _async_tracker_to_change(call)
     record = await tracker.async_undo()
     if record is None:
         raise _invalid("nothing_to_undo")
@@ -306,7 +315,7 @@ async def _async_undo(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_delete_record(call: ServiceCall) -> ServiceResponse:
-    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    tracker = await _async_tracker_to_change(call)
     record_id = call.data[ATTR_RECORD_ID]
     try:
         record = await tracker.async_remove(record_id)
