@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 import math
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.components import conversation
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
@@ -21,6 +22,7 @@ from custom_components.magnesium.const import DOMAIN
 from custom_components.magnesium.knowledge import FORMS
 
 from .conftest import call, setup_entry
+from .test_voice import assist  # noqa: F401 - the fixture
 
 EXAMPLES = 1000
 
@@ -131,3 +133,63 @@ async def test_every_payload_is_stored_valid_or_refused(
         assert _stored(hass_storage) == before
     if service == "undo":  # keep something to undo
         await call(hass, "log_dose", form="glycinate", amount_mg=10)
+
+
+_words = st.sampled_from(
+    [
+        "I",
+        "took",
+        "magnesium",
+        "mg",
+        "milligrams",
+        "of",
+        "glycinate",
+        "my",
+        "evening",
+        "undo",
+        "the",
+        "last",
+        "200",
+        "-5",
+        "nan",
+        "1e400",
+        "epsom",
+        "bath",
+        "how",
+        "much",
+        "today",
+        "?",
+    ]
+)
+_sentences = st.one_of(
+    st.text(max_size=300),
+    st.lists(_words, max_size=12).map(" ".join),
+    st.sampled_from(["x" * 10000, "magnesium " * 2000, "I took " + "9" * 500 + " mg of glycinate"]),
+)
+
+
+@pytest.mark.usefixtures("assist")
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+@given(text=_sentences)
+async def test_random_text_to_the_agent_never_raises_or_logs_unasked(
+    hass: HomeAssistant, text: str
+) -> None:
+    if not hass.config_entries.async_entries(DOMAIN):
+        await setup_entry(hass)
+    before = len((await call(hass, "get_log"))["records"])
+    result = await conversation.async_converse(hass, text, None, Context(), language="en")
+    assert isinstance(result.response.speech["plain"]["speech"], str)
+    after = (await call(hass, "get_log"))["records"]
+    if len(after) > before:
+        # only a well-formed dose sentence logs, one record with a valid amount
+        assert len(after) == before + 1
+        assert text.lower().startswith(("i took", "i had", "log", "i just"))
+        _valid(after[-1])
+    elif len(after) < before:
+        assert len(after) == before - 1
+        assert text.lower().startswith(("undo", "delete", "remove"))
