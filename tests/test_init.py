@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+import json
 from pathlib import Path
 import tempfile
 from typing import Any
@@ -15,6 +16,7 @@ from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -301,6 +303,20 @@ async def test_damaged_record_is_skipped_and_the_rest_kept(
         # the index no longer matches the month, so it is rebuilt from what can be read
         assert value(fresh, "oral_magnesium_today") == "150.0"
         assert value(fresh, "doses_today") == "1"
+        # the user is told, and the month as it was is kept beside the log
+        issue = ir.async_get(fresh).async_get_issue(
+            DOMAIN, f"damaged_records_{entry.entry_id}_{first['taken_at'][:7]}"
+        )
+        assert issue is not None
+        assert issue.translation_placeholders is not None
+        assert issue.translation_placeholders["count"] == "1"
+        kept = Path(issue.translation_placeholders["path"])
+        assert kept.parent == Path(fresh.config.path(".storage"))
+        assert kept.name.startswith(f"{key}.damaged.")
+        text = await fresh.async_add_executor_job(kept.read_text, "utf-8")
+        copy = json.loads(text)
+        assert copy["records"][1]["elemental_mg"] == "lots"
+        assert len(copy["records"]) == 2
 
 
 async def test_undo_beyond_the_undo_stack_removes_newest(

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+import json
 import logging
 import os
 from typing import Any
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -385,7 +387,38 @@ class MagnesiumTracker:
 
     async def _async_read_month(self, month: str) -> list[Record]:
         data = await self._month_store(month).async_load()
-        return list(_read_records(data.get("records", []) if data else [], month))
+        items = list(data.get("records", [])) if isinstance(data, dict) else []
+        records = list(_read_records(items, month))
+        if len(records) < len(items):
+            await self._async_keep_damaged(month, data, len(items) - len(records))
+        return records
+
+    async def _async_keep_damaged(self, month: str, data: Any, damaged: int) -> None:
+        """Keep a copy of a month with damaged records and tell the user (a repair issue).
+
+        The month is rewritten without them at the next change; the copy keeps what was there.
+        """
+        name = f"{month_store_key(self.entry_id, month)}.damaged.{dt_util.utcnow():%Y%m%d%H%M%S}"
+        path = self.hass.config.path(".storage", name)
+        try:
+            await self.hass.async_add_executor_job(_write_json, path, data)
+        except OSError as err:
+            _LOGGER.error("Could not keep a copy of the damaged records at %s: %s", path, err)
+            path = str(err)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"damaged_records_{self.entry_id}_{month}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="damaged_records",
+            translation_placeholders={
+                "name": self.settings.name,
+                "count": str(damaged),
+                "month": month,
+                "path": path,
+            },
+        )
 
     async def _async_ensure_month(self, month: str) -> None:
         """Load a month's records into the ledger once, however many callers ask."""
@@ -407,6 +440,13 @@ class MagnesiumTracker:
         await self._index_store.async_save(
             {"tz": self.hass.config.time_zone, **self.ledger.index_dict()}
         )
+
+
+def _write_json(path: str, data: Any) -> None:
+    """Write data as JSON (runs in the executor)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(data, file, indent=2)
 
 
 def _read_records(items: Iterable[Any], month: str) -> Iterable[Record]:
