@@ -36,11 +36,3 @@ async def async_may_change(
         return True
     person = tracker.settings.person
     return person is not None and person_of_user(hass, user_id) == person
-
-
-async def async_is_admin(hass: HomeAssistant, user_id: str | None) -> bool:
-    """Whether a user is an administrator (no user: Home Assistant itself)."""
-    if user_id is None:
-        return True
-    user = await hass.auth.async_get_user(user_id)
-    return user is not None and user.is_admin

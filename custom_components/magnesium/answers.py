@@ -71,10 +71,15 @@ class Answers:
         """The spoken name of a form."""
         return str(self.texts["form_names"].get(form.key, form.key))
 
+    def spoken_list(self, names: Sequence[str]) -> str:
+        """Names as a spoken list: "a, b and c"."""
+        if len(names) == 1:
+            return names[0]
+        return f"{', '.join(names[:-1])} {self.texts['and']} {names[-1]}"
+
     def form_list(self, forms: Sequence[Form] = FORMS) -> str:
         """Forms as a spoken list."""
-        names = [self.form_name(form) for form in forms]
-        return f"{', '.join(names[:-1])} {self.texts['and']} {names[-1]}"
+        return self.spoken_list([self.form_name(form) for form in forms])
 
     def time(self, moment: datetime) -> str:
         """A local time of day."""

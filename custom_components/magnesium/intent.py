@@ -77,7 +77,7 @@ class Request:
         )
         if not entries:
             raise UnanswerableError(self.answers.say("not_set_up"))
-        listed = _spoken_list(self.answers, [entry.title for entry in entries])
+        listed = self.answers.spoken_list([entry.title for entry in entries])
         if name := self.slot("name"):
             wanted = normalize(str(name))
             for entry in entries:
@@ -98,12 +98,6 @@ class Request:
         if not await async_may_change(self.hass, self.intent.context.user_id, data.tracker):
             raise UnanswerableError(self.answers.say("not_yours", name=data.tracker.settings.name))
         return data
-
-
-def _spoken_list(answers: Answers, names: list[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return f"{', '.join(names[:-1])} {answers.texts['and']} {names[-1]}"
 
 
 type Handler = Callable[[Request], Awaitable[str]]

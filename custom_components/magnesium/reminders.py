@@ -254,7 +254,6 @@ class ReminderManager:
             daily_target=settings.daily_target,
             daily_limit=settings.daily_limit,
             ramp=self.options.ramp,
-            snooze=self.options.snooze,
         )
 
     @callback

@@ -29,7 +29,6 @@ DEFAULT_EVENING_TIME = time(21, 0)
 DEFAULT_MORNING_FORM = "malate"
 DEFAULT_EVENING_FORM = "glycinate"
 DEFAULT_BATH_TIME = time(20, 0)
-DEFAULT_SNOOZE = timedelta(minutes=30)
 
 
 class Slot(StrEnum):
@@ -293,7 +292,6 @@ class ReminderPlan:
     daily_target: float
     daily_limit: float
     ramp: Ramp | None = None
-    snooze: timedelta = DEFAULT_SNOOZE
 
     def target_on(self, day: date) -> float:
         """The day's target: the ramp's while it climbs, else the daily target."""
