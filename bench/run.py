@@ -1,0 +1,581 @@
+"""The measurements: logging, setup, voice and midnight, each against a baseline of the same run."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, time as dtime, timedelta
+import gc
+from pathlib import Path
+import platform
+import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from homeassistant.components import conversation
+from homeassistant.const import __version__ as HA_VERSION
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import storage
+from homeassistant.setup import async_setup_component
+
+from custom_components.magnesium.const import DOMAIN
+from custom_components.magnesium.ledger import month_key
+from custom_components.magnesium.tracker import index_key, month_store_key
+
+from .harness import (
+    TIME_ZONE,
+    BlockingCalls,
+    SimClock,
+    StorageLog,
+    StoredHistory,
+    make_entry,
+    make_history,
+    median,
+    percentile,
+    real_hass,
+    rss_bytes,
+    watch_storage,
+)
+
+ZONE = ZoneInfo(TIME_ZONE)
+# The run starts at noon on the last day of a month: the current month is as full as it gets
+# and the first midnight is also the first of a new month.
+START = datetime(2026, 11, 30, 12, 0, tzinfo=ZONE)
+VOICE_QUESTION = "how much magnesium have I taken today"
+VOICE_BUILTIN = "what time is it"
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much to measure (the full run, or the small one of the test suite)."""
+
+    calls: int = 500
+    histories: tuple[int, ...] = (0, 10_000, 100_000)
+    setup_rounds: int = 5
+    voice_calls: int = 200
+    midnight_entries: int = 10
+    midnight_records: int = 100_000
+    midnights: int = 3
+    big_store_records: int = 100_000
+    big_store_saves: int = 10
+
+
+FAST = Sizes(
+    calls=40,
+    histories=(0, 3_000),
+    setup_rounds=2,
+    voice_calls=10,
+    midnight_entries=3,
+    midnight_records=3_000,
+    midnights=1,
+    big_store_records=3_000,
+    big_store_saves=3,
+)
+
+
+@dataclass
+class Line:
+    """One line of the table."""
+
+    name: str
+    value: float
+    unit: str
+    baseline: str = ""
+    ratio: float | None = None
+    target: str = ""
+    passed: bool | None = None
+
+
+@dataclass
+class Results:
+    """Everything a run measured."""
+
+    sizes: dict[str, Any]
+    machine: dict[str, Any]
+    lines: list[Line] = field(default_factory=list)
+    samples: dict[str, dict[str, float]] = field(default_factory=dict)
+    io: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
+    blocking_calls: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every line with a target passed."""
+        return all(line.passed is not False for line in self.lines)
+
+    def add(self, line: Line) -> None:
+        """Add a line."""
+        self.lines.append(line)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {**asdict(self), "passed": self.passed}
+
+
+def machine() -> dict[str, Any]:
+    """What the run ran on."""
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as file:
+            for line in file:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    load = ""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as file:
+            load = " ".join(file.read().split()[:3])
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    import os  # noqa: PLC0415
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model or platform.processor(),
+        "python": platform.python_version(),
+        "home_assistant": HA_VERSION,
+        "load_average": load,
+    }
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": percentile(values, 0.5) * 1000,
+        "p95_ms": percentile(values, 0.95) * 1000,
+        "mean_ms": sum(values) / len(values) * 1000,
+        "n": len(values),
+    }
+
+
+async def _timed(action: Callable[[], Awaitable[Any]]) -> float:
+    start = time.perf_counter()
+    await action()
+    return time.perf_counter() - start
+
+
+class Bench:
+    """One run in one Home Assistant."""
+
+    def __init__(self, hass: HomeAssistant, clock: SimClock, config_dir: Path, sizes: Sizes):
+        """Prepare a run."""
+        self.hass = hass
+        self.clock = clock
+        self.config_dir = config_dir
+        self.sizes = sizes
+        self.results = Results(sizes=asdict(sizes), machine=machine())
+        self._histories: dict[int, StoredHistory] = {}
+
+    # -- helpers ----------------------------------------------------------------------
+    def history(self, count: int) -> StoredHistory:
+        """The stored form of ``count`` records ending a minute before the run starts."""
+        if count not in self._histories:
+            records = make_history(count, START - timedelta(minutes=1))
+            self._histories[count] = StoredHistory.build(records)
+        return self._histories[count]
+
+    async def add_entry(self, title: str, records: int) -> str:
+        """Write a person's history to disk and add (not set up) their entry."""
+        entry_id = f"bench{title.lower()}"
+        history = self.history(records)
+        await self.hass.async_add_executor_job(history.write, self.config_dir, entry_id)
+        make_entry(title, entry_id).add_to_hass(self.hass)
+        return entry_id
+
+    async def setup(self, entry_id: str) -> float:
+        """Set an entry up; returns the seconds it took."""
+        start = time.perf_counter()
+        assert await self.hass.config_entries.async_setup(entry_id)
+        await self.hass.async_block_till_done()
+        return time.perf_counter() - start
+
+    async def unload(self, entry_id: str) -> None:
+        """Unload an entry (its files stay)."""
+        assert await self.hass.config_entries.async_unload(entry_id)
+        await self.hass.async_block_till_done()
+
+    def _allowed_keys(self, entry_id: str) -> set[str]:
+        """What a hot path may touch: the index and the current month (and the month today began)."""
+        now = self.clock.utcnow()
+        day_start = datetime.combine(now.astimezone(ZONE).date(), dtime(), tzinfo=ZONE)
+        return {
+            index_key(entry_id),
+            month_store_key(entry_id, month_key(now)),
+            month_store_key(entry_id, month_key(day_start)),
+            f"{DOMAIN}.{entry_id}.reminders",
+        }
+
+    def _check_io(self, name: str, entry_ids: list[str], log: StorageLog, calls: int) -> bool:
+        """Record what a phase read and wrote of the entries' files; True when within bounds."""
+        ours = [f"{DOMAIN}.{entry_id}" for entry_id in entry_ids]
+        allowed = set().union(*(self._allowed_keys(entry_id) for entry_id in entry_ids))
+        loads = {key: n for key, n in log.loads.items() if key.startswith(tuple(ours))}
+        saves = {key: n for key, n in log.saves.items() if key.startswith(tuple(ours))}
+        outside = sorted((set(loads) | set(saves)) - allowed)
+        written = 0
+        for key, count in saves.items():
+            path = self.config_dir / ".storage" / key
+            if path.exists():
+                written += path.stat().st_size * count
+        self.results.io[name] = {
+            "calls": calls,
+            "files_read": sum(loads.values()),
+            "files_written": sum(saves.values()),
+            "bytes_written_per_call": round(written / max(calls, 1)),
+            "outside_index_and_current_month": outside,
+        }
+        return not outside
+
+    # -- scenarios --------------------------------------------------------------------
+    async def prepare(self) -> None:
+        """The helpers to compare with, and the conversation agent."""
+        hass = self.hass
+        for domain, config in (
+            ("homeassistant", {}),
+            ("conversation", {}),
+            ("intent", {}),
+            ("counter", {"counter": {"bench": {"initial": 0, "step": 1}}}),
+            ("input_number", {"input_number": {"bench": {"min": 0, "max": 1e9, "step": 1}}}),
+        ):
+            assert await async_setup_component(hass, domain, config)
+        await hass.async_block_till_done()
+        # warm up: the first set-up imports the platforms and loads the translations
+        warm = await self.add_entry("Warmup", 0)
+        await self.setup(warm)
+        await self.unload(warm)
+
+    async def bench_setup(self, sizes: tuple[int, int]) -> list[str]:
+        """Set-up time and memory with a small and a large history."""
+        small, large = sizes
+        ids = [await self.add_entry(f"Setup{count}", count) for count in (small, large)]
+        times: dict[str, list[float]] = {entry_id: [] for entry_id in ids}
+        growth: dict[str, int] = {}
+        with watch_storage() as log:
+            for round_ in range(self.sizes.setup_rounds):
+                for entry_id in ids:
+                    gc.collect()
+                    before = rss_bytes()
+                    times[entry_id].append(await self.setup(entry_id))
+                    gc.collect()
+                    if round_ == 0:
+                        growth[entry_id] = rss_bytes() - before
+                    if round_ < self.sizes.setup_rounds - 1:
+                        await self.unload(entry_id)
+        io_ok = self._check_io("setup", ids, log, 2 * self.sizes.setup_rounds)
+        t_small, t_large = (median(times[entry_id]) for entry_id in ids)
+        self.results.samples["setup"] = {
+            f"{count}_records_ms": median(times[entry_id]) * 1000
+            for count, entry_id in zip(sizes, ids, strict=True)
+        }
+        res = self.results
+        res.add(Line(f"setup, {small} records", t_small * 1000, "ms"))
+        ratio = t_large / t_small
+        res.add(
+            Line(
+                f"setup, {large:,} records",
+                t_large * 1000,
+                "ms",
+                f"setup, {small} records",
+                ratio,
+                "<= 1.5 x",
+                ratio <= 1.5,
+            )
+        )
+        rss = growth[ids[1]] / MB
+        res.add(Line(f"RSS growth, setup with {large:,}", rss, "MB", "", None, "<= 10 MB", rss <= 10))
+        res.add(
+            Line(
+                "setup reads only index + current month",
+                float(res.io["setup"]["files_read"]),
+                "files",
+                "",
+                None,
+                "no other file",
+                io_ok,
+            )
+        )
+        return ids
+
+    async def bench_logging(self) -> list[str]:
+        """``log_dose`` against a save of a one-record file plus ``counter.increment``."""
+        hass = self.hass
+        ids = {}
+        for count in self.sizes.histories:
+            ids[count] = await self.add_entry(f"Log{count}", count)
+            await self.setup(ids[count])
+        one = storage.Store[dict[str, Any]](hass, 1, "bench.one_record", atomic_writes=False)
+        hundred = storage.Store[dict[str, Any]](hass, 1, "bench.hundred", atomic_writes=False)
+        record = self.history(1).months
+        one_data = {"records": next(iter(record.values()))}
+        hundred_data = {"records": [item for items in self.history(100).months.values() for item in items]}
+
+        async def log_dose(entry_id: str) -> None:
+            response = await hass.services.async_call(
+                DOMAIN,
+                "log_dose",
+                {"config_entry_id": entry_id, "form": "glycinate", "amount_mg": 1},
+                blocking=True,
+                return_response=True,
+            )
+            assert response and response["record_id"]
+
+        subjects: dict[str, Callable[[], Awaitable[Any]]] = {
+            "store_save_1": lambda: one.async_save(one_data),
+            "store_save_100": lambda: hundred.async_save(hundred_data),
+            "counter.increment": lambda: hass.services.async_call(
+                "counter", "increment", {"entity_id": "counter.bench"}, blocking=True
+            ),
+            "input_number.set_value": lambda: hass.services.async_call(
+                "input_number",
+                "set_value",
+                {"entity_id": "input_number.bench", "value": time.monotonic() % 1000},
+                blocking=True,
+            ),
+        }
+        for count, entry_id in ids.items():
+            subjects[f"log_dose_{count}"] = lambda entry_id=entry_id: log_dose(entry_id)
+        samples: dict[str, list[float]] = {name: [] for name in subjects}
+        for action in subjects.values():  # one untimed round
+            await action()
+        with watch_storage() as log:
+            for _ in range(self.sizes.calls):
+                for name, action in subjects.items():
+                    samples[name].append(await _timed(action))
+        # the files of a log_dose entry only: one entry's keys
+        io_ok = all(
+            self._check_io(f"log_dose_{count}", [entry_id], log, self.sizes.calls)
+            for count, entry_id in ids.items()
+        )
+        big = storage.Store[dict[str, Any]](hass, 1, "bench.big", atomic_writes=False)
+        big_data = {
+            "records": [
+                item
+                for items in self.history(self.sizes.big_store_records).months.values()
+                for item in items
+            ]
+        }
+        samples["store_save_big"] = [
+            await _timed(lambda: big.async_save(big_data)) for _ in range(self.sizes.big_store_saves)
+        ]
+        stats = {name: _summary(values) for name, values in samples.items()}
+        self.results.samples.update(stats)
+        res = self.results
+        floor = stats["store_save_1"]["p50_ms"] + stats["counter.increment"]["p50_ms"]
+        res.add(Line("counter.increment p50", stats["counter.increment"]["p50_ms"], "ms"))
+        res.add(Line("input_number.set_value p50", stats["input_number.set_value"]["p50_ms"], "ms"))
+        res.add(Line("Store.async_save, 1 record p50", stats["store_save_1"]["p50_ms"], "ms"))
+        res.add(Line("Store.async_save, 100 records p50", stats["store_save_100"]["p50_ms"], "ms"))
+        big_n = self.sizes.big_store_records
+        res.add(
+            Line(
+                f"Store.async_save, {big_n:,} records p50",
+                stats["store_save_big"]["p50_ms"],
+                "ms",
+                "save of 1 record",
+                stats["store_save_big"]["p50_ms"] / stats["store_save_1"]["p50_ms"],
+            )
+        )
+        zero = stats[f"log_dose_{self.sizes.histories[0]}"]
+        for count in self.sizes.histories:
+            item = stats[f"log_dose_{count}"]
+            ratio = item["p50_ms"] / floor
+            res.add(
+                Line(
+                    f"log_dose p50, {count:,} records",
+                    item["p50_ms"],
+                    "ms",
+                    "save 1 record + counter",
+                    ratio,
+                    "<= 1.5 x",
+                    ratio <= 1.5,
+                )
+            )
+            if count != self.sizes.histories[0]:
+                for key in ("p50_ms", "p95_ms"):
+                    growth = item[key] / zero[key]
+                    res.add(
+                        Line(
+                            f"log_dose {key[:3]}, {count:,} vs 0 records",
+                            item[key],
+                            "ms",
+                            f"{key[:3]} at 0 records",
+                            growth,
+                            "<= 1.2 x",
+                            growth <= 1.2,
+                        )
+                    )
+        worst = max(self.results.io[f"log_dose_{count}"]["files_written"] for count in ids)
+        res.add(
+            Line(
+                "log_dose writes only index + current month",
+                worst / self.sizes.calls,
+                "files/call",
+                "",
+                None,
+                "no other file",
+                io_ok,
+            )
+        )
+        return list(ids.values())
+
+    async def bench_voice(self, entry_id: str) -> None:
+        """A question about today against the built-in "what time is it"."""
+        hass = self.hass
+
+        async def ask(text: str) -> str:
+            result = await conversation.async_converse(hass, text, None, Context(), language="en")
+            speech = result.response.speech["plain"]["speech"]
+            assert isinstance(speech, str)
+            return speech
+
+        self.results.answers = {
+            VOICE_QUESTION: await ask(VOICE_QUESTION),
+            VOICE_BUILTIN: await ask(VOICE_BUILTIN),
+        }
+        assert "magnesium today" in self.results.answers[VOICE_QUESTION], self.results.answers
+        assert ":" in self.results.answers[VOICE_BUILTIN] or "time" in self.results.answers[
+            VOICE_BUILTIN
+        ].lower(), self.results.answers
+        samples: dict[str, list[float]] = {VOICE_QUESTION: [], VOICE_BUILTIN: []}
+        with watch_storage() as log:
+            for _ in range(self.sizes.voice_calls):
+                for text in samples:
+                    samples[text].append(await _timed(lambda text=text: ask(text)))
+        io_ok = self._check_io("voice", [entry_id], log, self.sizes.voice_calls)
+        ours, builtin = _summary(samples[VOICE_QUESTION]), _summary(samples[VOICE_BUILTIN])
+        self.results.samples["voice_question"] = ours
+        self.results.samples["voice_builtin"] = builtin
+        ratio = ours["p50_ms"] / builtin["p50_ms"]
+        res = self.results
+        res.add(Line(f'voice "{VOICE_BUILTIN}" p50', builtin["p50_ms"], "ms"))
+        res.add(
+            Line(
+                f'voice "{VOICE_QUESTION}" p50',
+                ours["p50_ms"],
+                "ms",
+                f'"{VOICE_BUILTIN}"',
+                ratio,
+                "<= 1.5 x",
+                ratio <= 1.5,
+            )
+        )
+        res.add(
+            Line(
+                "voice reads and writes no file",
+                float(res.io["voice"]["files_read"] + res.io["voice"]["files_written"]),
+                "files",
+                "",
+                None,
+                "none",
+                io_ok and not res.io["voice"]["files_read"] and not res.io["voice"]["files_written"],
+            )
+        )
+
+    async def bench_midnight(self) -> None:
+        """The local midnight rollover of many entries with long histories."""
+        hass = self.hass
+        sizes = self.sizes
+        ids = [
+            await self.add_entry(f"Night{number}", sizes.midnight_records)
+            for number in range(sizes.midnight_entries)
+        ]
+        for entry_id in ids:
+            await self.setup(entry_id)
+        nights: list[float] = []
+        with watch_storage() as log:
+            for _ in range(sizes.midnights):
+                local = self.clock.utcnow().astimezone(ZONE)
+                midnight = datetime.combine(local.date() + timedelta(days=1), dtime(), tzinfo=ZONE)
+                self.clock.jump(hass, midnight - timedelta(seconds=1))
+                await hass.async_block_till_done()
+                log.clear()
+                start = time.perf_counter()
+                self.clock.jump(hass, midnight + timedelta(milliseconds=1))
+                await hass.async_block_till_done()
+                nights.append(time.perf_counter() - start)
+                io_ok = self._check_io("midnight", ids, log, len(ids))
+        res = self.results
+        self.results.samples["midnight"] = {
+            "first_ms": nights[0] * 1000,
+            "max_ms": max(nights) * 1000,
+            "median_ms": median(nights) * 1000,
+        }
+        worst = max(nights) * 1000
+        res.add(
+            Line(
+                f"midnight, {len(ids)} entries x {sizes.midnight_records:,} records",
+                worst,
+                "ms",
+                "",
+                None,
+                "<= 50 ms",
+                worst <= 50,
+            )
+        )
+        res.add(
+            Line(
+                "midnight reads only index + current month",
+                float(res.io["midnight"]["files_read"]),
+                "files",
+                "",
+                None,
+                "no other file",
+                io_ok,
+            )
+        )
+
+
+async def async_run(config_dir: Path, sizes: Sizes) -> Results:
+    """Run every measurement in one Home Assistant with real storage under ``config_dir``."""
+    clock = SimClock()
+    clock.set(START.astimezone(ZONE))
+    blocking = BlockingCalls()
+    async with real_hass(config_dir, clock) as hass:
+        blocking.enable()
+        try:
+            if not blocking.self_test():
+                raise RuntimeError("blocking-call detection is not active")
+            bench = Bench(hass, clock, config_dir, sizes)
+            await bench.prepare()
+            setup_ids = await bench.bench_setup((0, sizes.histories[-1]))
+            for entry_id in setup_ids:
+                await bench.unload(entry_id)
+            log_ids = await bench.bench_logging()
+            for entry_id in log_ids[:-1]:
+                await bench.unload(entry_id)
+            await bench.bench_voice(log_ids[-1])
+            await bench.unload(log_ids[-1])
+            await bench.bench_midnight()
+            await hass.async_block_till_done()
+        finally:
+            blocking.disable()
+    results = bench.results
+    results.blocking_calls = blocking.reports
+    results.add(
+        Line(
+            "blocking calls in the event loop",
+            float(len(blocking.reports)),
+            "calls",
+            "",
+            None,
+            "none",
+            not blocking.reports,
+        )
+    )
+    return results
+
+
+def table(results: Results) -> str:
+    """The results as a Markdown table."""
+    rows = [
+        "| measurement | value | baseline (same run) | ratio | target | result |",
+        "|---|---:|---|---:|---|---|",
+    ]
+    for line in results.lines:
+        value = f"{line.value:,.3f} {line.unit}" if line.unit == "ms" else f"{line.value:,.2f} {line.unit}"
+        ratio = "" if line.ratio is None else f"{line.ratio:.2f} x"
+        verdict = "" if line.passed is None else ("PASS" if line.passed else "FAIL")
+        rows.append(f"| {line.name} | {value} | {line.baseline} | {ratio} | {line.target} | {verdict} |")
+    return "\n".join(rows)
