@@ -19,6 +19,7 @@ from bench.run import FAST, Sizes, async_run, table  # noqa: E402
 
 
 def main() -> int:
+    """Run, print and save; the exit status is 0 when every target passed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fast", action="store_true", help="small sizes (seconds, not minutes)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
@@ -36,6 +37,9 @@ def main() -> int:
         f"{elapsed:.0f} s"
     )
     print(table(results))
+    for name, io in results.io.items():
+        if isinstance(io, dict) and io.get("outside_index_and_current_month"):
+            print(f"{name} touched:", ", ".join(io["outside_index_and_current_month"]))
     for report in results.blocking_calls:
         print("blocking call:", report)
     data = {**results.as_dict(), "seconds": round(elapsed, 1)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from contextlib import ExitStack, asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 import logging
@@ -35,7 +35,7 @@ from custom_components.magnesium.const import (
     STORAGE_VERSION,
 )
 from custom_components.magnesium.ledger import Kind, Ledger, Record, Source, new_record_id
-from custom_components.magnesium.tracker import index_key, month_store_key
+from custom_components.magnesium.tracker import KEEP_DAYS, index_key, month_store_key
 
 TIME_ZONE = "Europe/Berlin"
 RECORDS_PER_DAY = 10
@@ -50,8 +50,8 @@ class SimClock:
     """Home Assistant's clock, shifted to a chosen moment; it keeps running in real time.
 
     Every reader of the wall clock (``time.time``, ``dt_util.utcnow``/``now`` and the event
-    helper's time tracker) is moved together; the loop's monotonic clock is not, so timers fire when the shifted clock
-    reaches them; ``async_jump`` moves the clock forward and runs the timers that became due.
+    helper's time tracker) is moved together; the loop's monotonic clock is not. ``jump``
+    moves the clock forward and runs the timers that became due, as the loop would later.
     """
 
     def __init__(self) -> None:
@@ -108,24 +108,48 @@ class SimClock:
         )
         for handle in due:
             if handle.when() <= deadline and not handle.cancelled():
-                handle._run()  # noqa: SLF001 - run the timer now, as the loop would later
+                handle._run()
                 handle.cancel()
                 ran += 1
         return ran
 
 
 # -- Home Assistant with real storage ---------------------------------------------------
-@asynccontextmanager
-async def real_hass(config_dir: Path, clock: SimClock | None = None) -> AsyncIterator[HomeAssistant]:
-    """A test Home Assistant whose ``Store`` writes real files under ``config_dir``.
+# Store's own file access, kept at import: the test harness replaces it with a dict in memory
+# (``hass_storage``) while a test runs, and the measurements need the real files.
+_STORE_FILE_ACCESS = {
+    name: storage.Store.__dict__[name]
+    for name in ("_async_load", "_async_write_data", "async_remove")
+}
 
-    ``async_test_home_assistant`` does not mock storage (the ``hass_storage`` fixture does);
-    this finds custom integrations on ``sys.path`` (the repository's ``custom_components``).
+
+@contextmanager
+def real_storage() -> Iterator[None]:
+    """Let ``Store`` read and write real files, also inside a test that mocks storage."""
+    replaced = {name: storage.Store.__dict__[name] for name in _STORE_FILE_ACCESS}
+    for name, method in _STORE_FILE_ACCESS.items():
+        setattr(storage.Store, name, method)
+    try:
+        yield
+    finally:
+        for name, method in replaced.items():
+            setattr(storage.Store, name, method)
+
+
+@asynccontextmanager
+async def real_hass(
+    config_dir: Path, clock: SimClock | None = None
+) -> AsyncIterator[HomeAssistant]:
+    """A test Home Assistant whose ``Store`` reads and writes real files under ``config_dir``.
+
+    Custom integrations are found on ``sys.path`` (the repository's ``custom_components``).
     """
     (config_dir / ".storage").mkdir(parents=True, exist_ok=True)
-    if clock is not None:
-        clock.install()
-    try:
+    with ExitStack() as stack:
+        stack.enter_context(real_storage())
+        if clock is not None:
+            clock.install()
+            stack.callback(clock.uninstall)
         async with async_test_home_assistant(config_dir=str(config_dir)) as hass:
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
             frame.async_setup(hass)
@@ -137,9 +161,6 @@ async def real_hass(config_dir: Path, clock: SimClock | None = None) -> AsyncIte
                     with suppress(Exception):
                         await hass.config_entries.async_unload(entry.entry_id)
                 await hass.async_stop(force=True)
-    finally:
-        if clock is not None:
-            clock.uninstall()
 
 
 def make_entry(title: str, entry_id: str) -> MockConfigEntry:
@@ -188,25 +209,37 @@ class StoredHistory:
     """A history in the integration's storage format, ready to be written for any entry."""
 
     index: dict[str, Any]
-    months: dict[str, list[dict[str, Any]]]
+    months: dict[str, dict[str, Any]]  # by month (and ``days.<year>``): the file's data
 
     @classmethod
     def build(cls, records: list[Record], time_zone: str = TIME_ZONE) -> StoredHistory:
         """Index and month files as the integration writes them (its own ledger makes them)."""
         ledger = Ledger(tz=ZoneInfo(time_zone))
         ledger.rebuild_index(records)
-        months: dict[str, list[dict[str, Any]]] = {}
+        months: dict[str, dict[str, Any]] = {}
         for record in records:
-            months.setdefault(record.month, []).append(record.as_dict())
-        return cls({"tz": time_zone, **ledger.index_dict()}, months)
+            months.setdefault(record.month, {"records": []})["records"].append(record.as_dict())
+        index = {"tz": time_zone, **ledger.index_dict()}
+        if records:  # older day totals in yearly files, as the integration keeps them
+            since = ledger.local_day(records[-1].taken_at) - timedelta(days=KEEP_DAYS)
+            years = sorted({day.year for day in ledger.days if day < since})
+            for year in years:
+                months[f"days.{year:04d}"] = {"days": ledger.days_dict(since, year)}
+            index = {
+                "tz": time_zone,
+                **ledger.index_dict(since),
+                "days_since": since.isoformat(),
+                "day_years": years,
+            }
+        return cls(index, months)
 
     def write(self, config_dir: Path, entry_id: str) -> int:
         """Write the files of one entry; returns the bytes written."""
         folder = config_dir / ".storage"
         folder.mkdir(parents=True, exist_ok=True)
         written = _write_store(folder, index_key(entry_id), self.index)
-        for month, items in self.months.items():
-            written += _write_store(folder, month_store_key(entry_id, month), {"records": items})
+        for month, data in self.months.items():
+            written += _write_store(folder, month_store_key(entry_id, month), data)
         return written
 
 
@@ -226,39 +259,61 @@ def _write_store(folder: Path, key: str, data: dict[str, Any]) -> int:
 # -- what the integration reads and writes ----------------------------------------------
 @dataclass
 class StorageLog:
-    """Store loads and saves by key, while ``watch_storage`` is active."""
+    """Store loads and saves by key, while ``watch_storage`` is active and not paused."""
 
     loads: Counter[str] = field(default_factory=Counter)
     saves: Counter[str] = field(default_factory=Counter)
+    delayed: Counter[str] = field(default_factory=Counter)
+    active: bool = True
 
     def clear(self) -> None:
         """Forget what was counted."""
         self.loads.clear()
         self.saves.clear()
+        self.delayed.clear()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Count nothing inside (work between the measured calls)."""
+        self.active = False
+        try:
+            yield
+        finally:
+            self.active = True
 
 
 @contextmanager
 def watch_storage() -> Iterator[StorageLog]:
-    """Count every ``Store.async_load`` and ``Store.async_save``, by storage key."""
+    """Count ``Store.async_load``, ``async_save`` and ``async_delay_save`` by storage key."""
     log = StorageLog()
     original_load = storage.Store.async_load
     original_save = storage.Store.async_save
+    original_delay = storage.Store.async_delay_save
 
     async def async_load(self: storage.Store[Any]) -> Any:
-        log.loads[self.key] += 1
+        if log.active:
+            log.loads[self.key] += 1
         return await original_load(self)
 
     async def async_save(self: storage.Store[Any], data: Any) -> None:
-        log.saves[self.key] += 1
+        if log.active:
+            log.saves[self.key] += 1
         await original_save(self, data)
+
+    def async_delay_save(self: storage.Store[Any], *args: Any, **kwargs: Any) -> None:
+        if log.active:
+            log.delayed[self.key] += 1
+        original_delay(self, *args, **kwargs)
 
     storage.Store.async_load = async_load  # type: ignore[method-assign]
     storage.Store.async_save = async_save  # type: ignore[method-assign]
+    storage.Store.async_delay_save = async_delay_save  # type: ignore[method-assign]
     try:
         yield log
     finally:
         storage.Store.async_load = original_load  # type: ignore[method-assign]
         storage.Store.async_save = original_save  # type: ignore[method-assign]
+        storage.Store.async_delay_save = original_delay  # type: ignore[method-assign]
 
 
 # -- blocking calls in the event loop ---------------------------------------------------
@@ -281,14 +336,17 @@ class BlockingCalls(logging.Handler):
         logger = logging.getLogger("homeassistant.util.loop")
         logger.addHandler(self)
         logger.setLevel(logging.DEBUG)
-        if not block_async_io._BLOCKED_CALLS.calls:  # noqa: SLF001
-            block_async_io._IN_TESTS = False  # noqa: SLF001
+        logger.propagate = False  # the table lists the reports
+        if not block_async_io._BLOCKED_CALLS.calls:
+            block_async_io._IN_TESTS = False
             block_async_io.enable()
 
     def disable(self) -> None:
         """Restore the unprotected functions."""
-        logging.getLogger("homeassistant.util.loop").removeHandler(self)
-        calls = block_async_io._BLOCKED_CALLS.calls  # noqa: SLF001
+        logger = logging.getLogger("homeassistant.util.loop")
+        logger.removeHandler(self)
+        logger.propagate = True
+        calls = block_async_io._BLOCKED_CALLS.calls
         for blocking_call in calls:
             setattr(blocking_call.object, blocking_call.function, blocking_call.original_func)
         calls.clear()
@@ -296,7 +354,7 @@ class BlockingCalls(logging.Handler):
     def self_test(self) -> bool:
         """Whether an ``open`` in the event loop is reported (call from the loop)."""
         before = len(self.reports)
-        with open(os.devnull, encoding="utf-8"):  # noqa: ASYNC230 - the point of the test
+        with open(os.devnull, encoding="utf-8"):
             pass
         found = len(self.reports) > before
         del self.reports[before:]

@@ -8,19 +8,21 @@ from datetime import datetime, time as dtime, timedelta
 import gc
 from pathlib import Path
 import platform
+from random import Random
 import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from homeassistant.components import conversation
-from homeassistant.const import __version__ as HA_VERSION
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import __version__ as ha_version
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import storage
 from homeassistant.setup import async_setup_component
 
 from custom_components.magnesium.const import DOMAIN
 from custom_components.magnesium.ledger import month_key
-from custom_components.magnesium.tracker import index_key, month_store_key
+from custom_components.magnesium.tracker import days_store_key, index_key, month_store_key
 
 from .harness import (
     TIME_ZONE,
@@ -44,6 +46,7 @@ START = datetime(2026, 11, 30, 12, 0, tzinfo=ZONE)
 VOICE_QUESTION = "how much magnesium have I taken today"
 VOICE_BUILTIN = "what time is it"
 MB = 1024 * 1024
+shuffle = Random(20261130).shuffle
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Sizes:
     midnights: int = 3
     big_store_records: int = 100_000
     big_store_saves: int = 10
+    # the doses are logged three times a day, as people do: the clock moves on between calls
+    log_every: timedelta = timedelta(hours=8)
 
 
 FAST = Sizes(
@@ -136,7 +141,7 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "cpu_model": model or platform.processor(),
         "python": platform.python_version(),
-        "home_assistant": HA_VERSION,
+        "home_assistant": ha_version,
         "load_average": load,
     }
 
@@ -147,6 +152,20 @@ def _summary(values: list[float]) -> dict[str, float]:
         "p95_ms": percentile(values, 0.95) * 1000,
         "mean_ms": sum(values) / len(values) * 1000,
         "n": len(values),
+    }
+
+
+def _ours(key: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a storage key is one of the prefixes or starts with one that ends in a dot."""
+    return any(
+        key == prefix or (prefix.endswith(".") and key.startswith(prefix)) for prefix in prefixes
+    )
+
+
+def _all_records(history: StoredHistory) -> dict[str, Any]:
+    """One file with every record of a history."""
+    return {
+        "records": [item for data in history.months.values() for item in data.get("records", [])]
     }
 
 
@@ -166,20 +185,22 @@ class Bench:
         self.config_dir = config_dir
         self.sizes = sizes
         self.results = Results(sizes=asdict(sizes), machine=machine())
-        self._histories: dict[int, StoredHistory] = {}
+        self._histories: dict[tuple[int, datetime], StoredHistory] = {}
+        self._months_seen: set[str] = set()
+        self._years_seen: set[int] = set()
 
     # -- helpers ----------------------------------------------------------------------
-    def history(self, count: int) -> StoredHistory:
-        """The stored form of ``count`` records ending a minute before the run starts."""
-        if count not in self._histories:
-            records = make_history(count, START - timedelta(minutes=1))
-            self._histories[count] = StoredHistory.build(records)
-        return self._histories[count]
+    def history(self, count: int, end: datetime = START) -> StoredHistory:
+        """The stored form of ``count`` records ending a minute before ``end``."""
+        if (count, end) not in self._histories:
+            records = make_history(count, end - timedelta(minutes=1))
+            self._histories[count, end] = StoredHistory.build(records)
+        return self._histories[count, end]
 
-    async def add_entry(self, title: str, records: int) -> str:
+    async def add_entry(self, title: str, records: int, end: datetime = START) -> str:
         """Write a person's history to disk and add (not set up) their entry."""
         entry_id = f"bench{title.lower()}"
-        history = self.history(records)
+        history = self.history(records, end)
         await self.hass.async_add_executor_job(history.write, self.config_dir, entry_id)
         make_entry(title, entry_id).add_to_hass(self.hass)
         return entry_id
@@ -196,24 +217,45 @@ class Bench:
         assert await self.hass.config_entries.async_unload(entry_id)
         await self.hass.async_block_till_done()
 
-    def _allowed_keys(self, entry_id: str) -> set[str]:
-        """What a hot path may touch: the index and the current month (and the month today began)."""
+    def new_phase(self) -> None:
+        """Start counting the months a phase may touch afresh."""
+        self._months_seen.clear()
+        self._years_seen.clear()
+        self.note_now()
+
+    def note_now(self) -> None:
+        """Remember the current month (and the one today began in) as allowed to touch."""
         now = self.clock.utcnow()
         day_start = datetime.combine(now.astimezone(ZONE).date(), dtime(), tzinfo=ZONE)
+        self._months_seen.update({month_key(now), month_key(day_start)})
+        self._years_seen.add(now.astimezone(ZONE).year)
+
+    def _allowed_keys(self, entry_id: str) -> set[str]:
+        """What a hot path may touch: the index and the current month.
+
+        The index includes its yearly day totals, which take its older days once a month.
+        """
+        self.note_now()
         return {
             index_key(entry_id),
-            month_store_key(entry_id, month_key(now)),
-            month_store_key(entry_id, month_key(day_start)),
             f"{DOMAIN}.{entry_id}.reminders",
+            *(month_store_key(entry_id, month) for month in self._months_seen),
+            *(days_store_key(entry_id, year) for year in self._years_seen),
+            *(days_store_key(entry_id, year - 1) for year in self._years_seen),
         }
 
     def _check_io(self, name: str, entry_ids: list[str], log: StorageLog, calls: int) -> bool:
         """Record what a phase read and wrote of the entries' files; True when within bounds."""
-        ours = [f"{DOMAIN}.{entry_id}" for entry_id in entry_ids]
+        ours = tuple(
+            key
+            for entry_id in entry_ids
+            for key in (index_key(entry_id), f"{index_key(entry_id)}.")
+        )
         allowed = set().union(*(self._allowed_keys(entry_id) for entry_id in entry_ids))
-        loads = {key: n for key, n in log.loads.items() if key.startswith(tuple(ours))}
-        saves = {key: n for key, n in log.saves.items() if key.startswith(tuple(ours))}
-        outside = sorted((set(loads) | set(saves)) - allowed)
+        loads = {key: n for key, n in log.loads.items() if _ours(key, ours)}
+        saves = {key: n for key, n in log.saves.items() if _ours(key, ours)}
+        delayed = {key: n for key, n in log.delayed.items() if _ours(key, ours)}
+        outside = sorted((set(loads) | set(saves) | set(delayed)) - allowed)
         written = 0
         for key, count in saves.items():
             path = self.config_dir / ".storage" / key
@@ -223,10 +265,20 @@ class Bench:
             "calls": calls,
             "files_read": sum(loads.values()),
             "files_written": sum(saves.values()),
+            "delayed_writes": sum(delayed.values()),
             "bytes_written_per_call": round(written / max(calls, 1)),
             "outside_index_and_current_month": outside,
         }
         return not outside
+
+    def record_index_sizes(self) -> None:
+        """The size of every entry's index file, by history size (after the entries unloaded)."""
+        sizes: dict[str, int] = {}
+        for entry in self.hass.config_entries.async_entries(DOMAIN):
+            path = self.config_dir / ".storage" / index_key(entry.entry_id)
+            if path.exists():
+                sizes[entry.title] = path.stat().st_size
+        self.results.io["index_bytes"] = sizes
 
     # -- scenarios --------------------------------------------------------------------
     async def prepare(self) -> None:
@@ -248,6 +300,7 @@ class Bench:
 
     async def bench_setup(self, sizes: tuple[int, int]) -> list[str]:
         """Set-up time and memory with a small and a large history."""
+        self.new_phase()
         small, large = sizes
         ids = [await self.add_entry(f"Setup{count}", count) for count in (small, large)]
         times: dict[str, list[float]] = {entry_id: [] for entry_id in ids}
@@ -284,7 +337,9 @@ class Bench:
             )
         )
         rss = growth[ids[1]] / MB
-        res.add(Line(f"RSS growth, setup with {large:,}", rss, "MB", "", None, "<= 10 MB", rss <= 10))
+        res.add(
+            Line(f"RSS growth, setup with {large:,}", rss, "MB", "", None, "<= 10 MB", rss <= 10)
+        )
         res.add(
             Line(
                 "setup reads only index + current month",
@@ -300,6 +355,7 @@ class Bench:
 
     async def bench_logging(self) -> list[str]:
         """``log_dose`` against a save of a one-record file plus ``counter.increment``."""
+        self.new_phase()
         hass = self.hass
         ids = {}
         for count in self.sizes.histories:
@@ -307,9 +363,8 @@ class Bench:
             await self.setup(ids[count])
         one = storage.Store[dict[str, Any]](hass, 1, "bench.one_record", atomic_writes=False)
         hundred = storage.Store[dict[str, Any]](hass, 1, "bench.hundred", atomic_writes=False)
-        record = self.history(1).months
-        one_data = {"records": next(iter(record.values()))}
-        hundred_data = {"records": [item for items in self.history(100).months.values() for item in items]}
+        one_data = _all_records(self.history(1))
+        hundred_data = _all_records(self.history(100))
 
         async def log_dose(entry_id: str) -> None:
             response = await hass.services.async_call(
@@ -319,7 +374,8 @@ class Bench:
                 blocking=True,
                 return_response=True,
             )
-            assert response and response["record_id"]
+            assert response
+            assert response["record_id"]
 
         subjects: dict[str, Callable[[], Awaitable[Any]]] = {
             "store_save_1": lambda: one.async_save(one_data),
@@ -341,23 +397,26 @@ class Bench:
             await action()
         with watch_storage() as log:
             for _ in range(self.sizes.calls):
-                for name, action in subjects.items():
+                with log.paused():  # timers due in between are not the log's work
+                    self.clock.jump(hass, self.clock.utcnow() + self.sizes.log_every)
+                    await hass.async_block_till_done()
+                self.note_now()
+                order = list(subjects.items())
+                shuffle(order)  # no subject always runs right after another's write
+                for name, action in order:
                     samples[name].append(await _timed(action))
         # the files of a log_dose entry only: one entry's keys
         io_ok = all(
-            self._check_io(f"log_dose_{count}", [entry_id], log, self.sizes.calls)
-            for count, entry_id in ids.items()
+            [  # noqa: C419 - check (and record) every entry
+                self._check_io(f"log_dose_{count}", [entry_id], log, self.sizes.calls)
+                for count, entry_id in ids.items()
+            ]
         )
         big = storage.Store[dict[str, Any]](hass, 1, "bench.big", atomic_writes=False)
-        big_data = {
-            "records": [
-                item
-                for items in self.history(self.sizes.big_store_records).months.values()
-                for item in items
-            ]
-        }
+        big_data = _all_records(self.history(self.sizes.big_store_records))
         samples["store_save_big"] = [
-            await _timed(lambda: big.async_save(big_data)) for _ in range(self.sizes.big_store_saves)
+            await _timed(lambda: big.async_save(big_data))
+            for _ in range(self.sizes.big_store_saves)
         ]
         stats = {name: _summary(values) for name, values in samples.items()}
         self.results.samples.update(stats)
@@ -422,6 +481,7 @@ class Bench:
 
     async def bench_voice(self, entry_id: str) -> None:
         """A question about today against the built-in "what time is it"."""
+        self.new_phase()
         hass = self.hass
 
         async def ask(text: str) -> str:
@@ -435,14 +495,15 @@ class Bench:
             VOICE_BUILTIN: await ask(VOICE_BUILTIN),
         }
         assert "magnesium today" in self.results.answers[VOICE_QUESTION], self.results.answers
-        assert ":" in self.results.answers[VOICE_BUILTIN] or "time" in self.results.answers[
-            VOICE_BUILTIN
-        ].lower(), self.results.answers
+        assert (
+            ":" in self.results.answers[VOICE_BUILTIN]
+            or "time" in self.results.answers[VOICE_BUILTIN].lower()
+        ), self.results.answers
         samples: dict[str, list[float]] = {VOICE_QUESTION: [], VOICE_BUILTIN: []}
         with watch_storage() as log:
             for _ in range(self.sizes.voice_calls):
-                for text in samples:
-                    samples[text].append(await _timed(lambda text=text: ask(text)))
+                for text, values in samples.items():
+                    values.append(await _timed(lambda text=text: ask(text)))
         io_ok = self._check_io("voice", [entry_id], log, self.sizes.voice_calls)
         ours, builtin = _summary(samples[VOICE_QUESTION]), _summary(samples[VOICE_BUILTIN])
         self.results.samples["voice_question"] = ours
@@ -469,25 +530,33 @@ class Bench:
                 "",
                 None,
                 "none",
-                io_ok and not res.io["voice"]["files_read"] and not res.io["voice"]["files_written"],
+                io_ok
+                and not res.io["voice"]["files_read"]
+                and not res.io["voice"]["files_written"],
             )
         )
 
     async def bench_midnight(self) -> None:
         """The local midnight rollover of many entries with long histories."""
+        self.new_phase()
         hass = self.hass
         sizes = self.sizes
+        end = self.clock.utcnow()
         ids = [
-            await self.add_entry(f"Night{number}", sizes.midnight_records)
+            await self.add_entry(f"Night{number}", sizes.midnight_records, end)
             for number in range(sizes.midnight_entries)
         ]
         for entry_id in ids:
             await self.setup(entry_id)
         nights: list[float] = []
+        io_ok = True
         with watch_storage() as log:
-            for _ in range(sizes.midnights):
+            for night in range(sizes.midnights):
                 local = self.clock.utcnow().astimezone(ZONE)
-                midnight = datetime.combine(local.date() + timedelta(days=1), dtime(), tzinfo=ZONE)
+                day = local.date() + timedelta(days=1)
+                if night == 0:  # the first is also the first of a month
+                    day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+                midnight = datetime.combine(day, dtime(), tzinfo=ZONE)
                 self.clock.jump(hass, midnight - timedelta(seconds=1))
                 await hass.async_block_till_done()
                 log.clear()
@@ -495,7 +564,7 @@ class Bench:
                 self.clock.jump(hass, midnight + timedelta(milliseconds=1))
                 await hass.async_block_till_done()
                 nights.append(time.perf_counter() - start)
-                io_ok = self._check_io("midnight", ids, log, len(ids))
+                io_ok = self._check_io("midnight", ids, log, len(ids)) and io_ok
         res = self.results
         self.results.samples["midnight"] = {
             "first_ms": nights[0] * 1000,
@@ -548,7 +617,10 @@ async def async_run(config_dir: Path, sizes: Sizes) -> Results:
             await bench.bench_voice(log_ids[-1])
             await bench.unload(log_ids[-1])
             await bench.bench_midnight()
-            await hass.async_block_till_done()
+            for entry in hass.config_entries.async_entries(DOMAIN):
+                if entry.state is ConfigEntryState.LOADED:
+                    await bench.unload(entry.entry_id)
+            bench.record_index_sizes()
         finally:
             blocking.disable()
     results = bench.results
@@ -574,8 +646,14 @@ def table(results: Results) -> str:
         "|---|---:|---|---:|---|---|",
     ]
     for line in results.lines:
-        value = f"{line.value:,.3f} {line.unit}" if line.unit == "ms" else f"{line.value:,.2f} {line.unit}"
+        value = (
+            f"{line.value:,.3f} {line.unit}"
+            if line.unit == "ms"
+            else f"{line.value:,.2f} {line.unit}"
+        )
         ratio = "" if line.ratio is None else f"{line.ratio:.2f} x"
         verdict = "" if line.passed is None else ("PASS" if line.passed else "FAIL")
-        rows.append(f"| {line.name} | {value} | {line.baseline} | {ratio} | {line.target} | {verdict} |")
+        rows.append(
+            f"| {line.name} | {value} | {line.baseline} | {ratio} | {line.target} | {verdict} |"
+        )
     return "\n".join(rows)

@@ -78,12 +78,14 @@ async def test_restart_keeps_records_and_states(
     first = await log(hass, 150)
     await log(hass, 100)
     await hass.services.async_call(DOMAIN, "log_bath", {"minutes": 15}, blocking=True)
-    # on disk before the action returned: no delayed write pending
+    # the records are on disk before the action returned; the index follows (at the latest
+    # when the entry unloads)
     month = first["taken_at"][:7]
     stored = hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"]
     assert len(stored) == 3
-    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 2
     await hass.config_entries.async_unload(entry.entry_id)
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 2
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["data"]["months"] == {month: 3}
 
     async with restarted(entry) as fresh:
         assert value(fresh, "oral_magnesium_today") == "250.0"
@@ -220,6 +222,7 @@ async def test_index_behind_the_month_is_repaired(
 ) -> None:
     """A crash between writing the month and the index loses nothing."""
     await log(hass, 150)
+    await entry.runtime_data.tracker.async_flush()
     index = dict(hass_storage[f"magnesium.{entry.entry_id}"]["data"])
     await log(hass, 50)
     await hass.config_entries.async_unload(entry.entry_id)
@@ -342,6 +345,7 @@ async def test_concurrent_logging_loses_nothing(
     assert value(hass, "oral_magnesium_today") == "200.0"
     month = responses[0]["taken_at"][:7]
     assert len(hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"]) == 100
+    await entry.runtime_data.tracker.async_flush()
     assert hass_storage[f"magnesium.{entry.entry_id}"]["data"]["months"] == {month: 100}
 
 

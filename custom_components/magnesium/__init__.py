@@ -64,6 +64,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
     entry.runtime_data = MagnesiumData(tracker, reminders)
     tracker.async_start()
     entry.async_on_unload(tracker.async_stop)
+    entry.async_on_unload(tracker.async_flush)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # after the entities: a reminder due right now reaches the event entity too

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -17,6 +19,7 @@ class MagnesiumEntity(Entity):
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    _shown: tuple[Any, ...] | None = None
 
     def __init__(self, tracker: MagnesiumTracker, description: EntityDescription) -> None:
         """Bind the entity to its tracker and device."""
@@ -39,7 +42,20 @@ class MagnesiumEntity(Entity):
     @callback
     def _async_subscribe(self) -> CALLBACK_TYPE:
         """Start following changes; returns the remover."""
-        return self.tracker.async_add_listener(self.async_write_ha_state)
+        return self.tracker.async_add_listener(self._async_changed)
+
+    @callback
+    def _async_changed(self) -> None:
+        """Write the state when what it shows changed (most figures stay put on a change)."""
+        shown = (
+            self.available,
+            self.state,
+            self.state_attributes,
+            self.extra_state_attributes,
+        )
+        if shown != self._shown:
+            self.async_write_ha_state()
+            self._shown = shown
 
 
 class ReminderEntity(MagnesiumEntity):
@@ -52,4 +68,4 @@ class ReminderEntity(MagnesiumEntity):
 
     @callback
     def _async_subscribe(self) -> CALLBACK_TYPE:
-        return self.reminders.async_add_listener(self.async_write_ha_state)
+        return self.reminders.async_add_listener(self._async_changed)

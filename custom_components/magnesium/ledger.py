@@ -446,14 +446,42 @@ class Ledger:
         ]
 
     # -- persistence ------------------------------------------------------------------
-    def index_dict(self) -> dict[str, Any]:
-        """The stored form of the index (size grows with days, not with records)."""
+    def index_dict(self, since: date | None = None) -> dict[str, Any]:
+        """The stored form of the index, with the day totals from ``since`` on (all: None)."""
         return {
-            "days": {day.isoformat(): total.as_list() for day, total in self.days.items()},
+            "days": self.days_dict(since),
             "months": dict(self.month_counts),
             "last": {kind.value: record.as_dict() for kind, record in self.last.items()},
             "undo": list(self.undo_stack),
         }
+
+    def days_dict(self, since: date | None = None, year: int | None = None) -> dict[str, Any]:
+        """Stored form of the day totals from ``since`` on, or of one year before ``since``."""
+        return {
+            day.isoformat(): total.as_list()
+            for day, total in self.days.items()
+            if (
+                since is None
+                or (day >= since if year is None else (day < since and day.year == year))
+            )
+        }
+
+    def load_days(self, data: Mapping[str, Any], before: date) -> None:
+        """Add stored day totals of days before ``before`` that are not in memory yet."""
+        if not isinstance(data, Mapping):
+            raise InvalidRecordError(f"days are not an object: {type(data).__name__}")
+        try:
+            days = {date.fromisoformat(key): value for key, value in dict(data).items()}
+        except (TypeError, ValueError) as err:
+            raise InvalidRecordError(str(err)) from err
+        for day, value in days.items():
+            if day < before and day not in self.days:
+                self.days[day] = DayTotal.from_list(value)
+
+    def drop_days(self, before: date) -> None:
+        """Forget the day totals before ``before`` (they are stored elsewhere)."""
+        for day in [day for day in self.days if day < before]:
+            del self.days[day]
 
     def load_index(self, data: Mapping[str, Any]) -> None:
         """Read the stored index; raises InvalidRecordError on malformed data."""

@@ -40,9 +40,19 @@ from .ledger import (
     MonthNotLoadedError,
     Record,
     month_key,
+    record_id_time,
 )
 
 _LOGGER = logging.getLogger(__name__)
+
+# The index keeps the day totals of recent days (today and the week before are what the
+# entities show); once it holds more than ARCHIVE_AFTER days, the days before the last
+# KEEP_DAYS move to one file per year, read only when a question reaches back that far.
+KEEP_DAYS = 8
+ARCHIVE_AFTER = 40
+# A dose is on disk in its month's file before the action answers; the index (a summary
+# that can be rebuilt from the months) follows within this many seconds, and at shutdown.
+INDEX_SAVE_DELAY = 10
 
 
 class StorageVersionError(HomeAssistantError):
@@ -143,6 +153,11 @@ def month_store_key(entry_id: str, month: str) -> str:
     return f"{DOMAIN}.{entry_id}.{month}"
 
 
+def days_store_key(entry_id: str, year: int) -> str:
+    """Storage key of one year of an entry's archived day totals."""
+    return f"{DOMAIN}.{entry_id}.days.{year:04d}"
+
+
 class MagnesiumTracker:
     """Owns one person's ledger and its files; tells entities when figures change."""
 
@@ -154,6 +169,17 @@ class MagnesiumTracker:
         self.ledger = Ledger(tz=self._tz())
         self._index_store = MagnesiumStore(hass, index_key(entry_id))
         self._month_stores: dict[str, MagnesiumStore] = {}
+        self._stored_records: dict[str, list[dict[str, Any]]] = {}
+        # day totals before ``_days_since`` are in yearly files (None: all are in the index)
+        self._days_since: date | None = None
+        self._day_years: set[int] = set()
+        self._dirty_years: set[int] = set()
+        # every month file carries the generation of its last change; the index, the
+        # generation it has seen: a month with a newer one was written after the index
+        self._generation = 0
+        self._month_generations: dict[str, int] = {}
+        self._index_saved_at: datetime | None = None
+        self._index_saved_generation = 0
         self._month_locks: dict[str, asyncio.Lock] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubs: list[CALLBACK_TYPE] = []
@@ -175,15 +201,52 @@ class MagnesiumTracker:
         else:
             try:
                 self.ledger.load_index(data)
+                self._load_archive_index(data)
             except InvalidRecordError:
                 _LOGGER.warning("Index of %s is damaged; rebuilding it", self.settings.name)
                 stale = True
             else:
                 stale = data.get("tz") != self.hass.config.time_zone
         await self._async_ensure_month(month_key(dt_util.utcnow()))
-        if stale or not self._current_month_consistent():
+        if stale or not await self._async_index_current():
             await self._async_rebuild()
         await self._async_ensure_today()
+
+    def _load_archive_index(self, data: Mapping[str, Any]) -> None:
+        try:
+            since = data.get("days_since")
+            self._days_since = date.fromisoformat(since) if since is not None else None
+            self._day_years = {int(year) for year in data.get("day_years", [])}
+            self._generation = int(data.get("generation", 0))
+            self._index_saved_generation = self._generation
+            saved_at = data.get("saved_at")
+            self._index_saved_at = (
+                datetime.fromisoformat(saved_at) if saved_at is not None else None
+            )
+        except (TypeError, ValueError) as err:
+            raise InvalidRecordError(str(err)) from err
+
+    async def _async_index_current(self) -> bool:
+        """Whether the index has seen every change of the months (a crash can come between).
+
+        Only a month that was current since the index was written can be newer than it: the
+        current month, and after a month's end also the months since the index's last save.
+        """
+        now = dt_util.utcnow()
+        current = month_key(now)
+        months = [current]
+        if self._index_saved_at is not None and month_key(self._index_saved_at) < current:
+            first = month_key(self._index_saved_at)
+            for month in _months_from(first, current)[:-1]:
+                if month in self.ledger.month_counts or await self.hass.async_add_executor_job(
+                    os.path.exists,
+                    self.hass.config.path(".storage", month_store_key(self.entry_id, month)),
+                ):
+                    await self._async_ensure_month(month)
+                    months.append(month)
+        return self._current_month_consistent() and all(
+            self._month_generations.get(month, 0) <= self._generation for month in months
+        )
 
     def _current_month_consistent(self) -> bool:
         month = month_key(dt_util.utcnow())
@@ -221,6 +284,8 @@ class MagnesiumTracker:
         for month in sorted(months):
             records.extend(await self._async_read_month(month))
         self.ledger.rebuild_index(records)
+        self._generation = max(self._generation, *self._month_generations.values(), 0)
+        self._days_since = None  # every day is in memory again: the archive is rewritten
         current = month_key(dt_util.utcnow())
         for month in self.ledger.loaded_months():
             if month != current:
@@ -243,12 +308,24 @@ class MagnesiumTracker:
             if name.startswith(prefix) and len(name) == len(prefix) + 7
         }
 
+    def _stored_files(self) -> set[str]:
+        """Months and day archives that have a file on disk (runs in the executor)."""
+        prefix = f"{index_key(self.entry_id)}.days."
+        folder = self.hass.config.path(".storage")
+        names = os.listdir(folder) if os.path.isdir(folder) else []
+        return self._stored_months() | {
+            name[len(index_key(self.entry_id)) + 1 :]
+            for name in names
+            if name.startswith(prefix) and len(name) == len(prefix) + 4
+        }
+
     async def async_remove_files(self) -> None:
         """Delete every file of this entry (when the user deletes the entry)."""
-        months = await self.hass.async_add_executor_job(self._stored_months)
+        months = await self.hass.async_add_executor_job(self._stored_files)
         index = await self._index_store.async_load()
         if isinstance(index, dict) and isinstance(index.get("months"), dict):
             months.update(str(month) for month in index["months"])
+            months.update(f"days.{int(year):04d}" for year in index.get("day_years", []))
         for month in months:
             await self._month_store(month).async_remove()
         await self._index_store.async_remove()
@@ -335,6 +412,7 @@ class MagnesiumTracker:
     async def async_add(self, record: Record) -> Record:
         """Log a record; it is on disk when this returns."""
         await self._async_ensure_month(record.month)
+        await self._async_ensure_day(record.taken_at)
         self.ledger.add(record)
         await self._async_save(record.month)
         self.hass.bus.async_fire(
@@ -355,6 +433,8 @@ class MagnesiumTracker:
         """Remove a record by id (raises RecordNotFoundError)."""
         month = self.ledger.month_of_id(record_id)
         await self._async_ensure_month(month)
+        if (taken_at := record_id_time(record_id)) is not None:
+            await self._async_ensure_day(taken_at)
         record = self.ledger.remove(record_id)
         if record.kind not in self.ledger.last:
             for older in self.ledger.months_to_search_for_last(record.kind):
@@ -375,7 +455,11 @@ class MagnesiumTracker:
         records = list(self.ledger.records_between(start, end))
         first = self.ledger.local_day(start) if start else None
         last = self.ledger.local_day(end) if end else None
-        return records, self.ledger.days_between(first, last)
+        await self._async_load_archived_days(first, last)
+        days = self.ledger.days_between(first, last)
+        if self._days_since is not None and not self._dirty_years:
+            self.ledger.drop_days(self._days_since)
+        return records, days
 
     # -- storage ----------------------------------------------------------------------
     def _month_store(self, month: str) -> MagnesiumStore:
@@ -388,6 +472,8 @@ class MagnesiumTracker:
     async def _async_read_month(self, month: str) -> list[Record]:
         data = await self._month_store(month).async_load()
         items = list(data.get("records", [])) if isinstance(data, dict) else []
+        if isinstance(data, dict) and isinstance(data.get("generation"), int):
+            self._month_generations[month] = data["generation"]
         records = list(_read_records(items, month))
         if len(records) < len(items):
             await self._async_keep_damaged(month, data, len(items) - len(records))
@@ -431,15 +517,133 @@ class MagnesiumTracker:
             self.ledger.load_month(month, await self._async_read_month(month))
 
     async def _async_save(self, month: str) -> None:
-        """Write the month, then the index: the record is on disk before the index names it."""
-        records = [record.as_dict() for record in self.ledger.month_records(month)]
-        await self._month_store(month).async_save({"records": records})
-        await self._async_save_index()
+        """Write the month and the index; a dose is on disk when this returns.
+
+        The current month and the index are written together: ``async_load`` compares the
+        index with the current month and rebuilds the index when a crash came between the
+        two. An older month is written first, so that the index never names a record that
+        is not on disk.
+        """
+        records = self._stored_month(month)
+        self._generation += 1
+        self._month_generations[month] = self._generation
+        await self._month_store(month).async_save(
+            {"records": records, "generation": self._generation}
+        )
+        if month == month_key(dt_util.utcnow()) and not self._archive_due():
+            self._index_store.async_delay_save(self._index_data, INDEX_SAVE_DELAY)
+        else:
+            await self._async_save_index()
+
+    def _stored_month(self, month: str) -> list[dict[str, Any]]:
+        """The stored form of a month's records, kept between saves.
+
+        A dose logged now comes last: its record is appended; anything else is redone.
+        """
+        current = self.ledger.month_records(month)
+        stored = self._stored_records.get(month)
+        if not (
+            stored is not None
+            and len(stored) == len(current) - 1
+            and (not stored or stored[-1]["id"] == current[-2].id)
+        ):
+            stored = self._stored_records[month] = [record.as_dict() for record in current]
+        else:
+            stored.append(current[-1].as_dict())
+        return stored
+
+    async def async_flush(self) -> None:
+        """Write the index now if a write is pending (when the entry unloads)."""
+        if self._index_pending:
+            await self._async_save_index()
+
+    @property
+    def _index_pending(self) -> bool:
+        return self._index_saved_generation != self._generation
+
+    def _index_data(self) -> dict[str, Any]:
+        """The index as stored (also called by a delayed save, when it writes)."""
+        now = dt_util.utcnow()
+        data: dict[str, Any] = {
+            "tz": self.hass.config.time_zone,
+            **self.ledger.index_dict(self._days_since),
+            "generation": self._generation,
+            "saved_at": now.isoformat(),
+        }
+        if self._days_since is not None:
+            data["days_since"] = self._days_since.isoformat()
+            data["day_years"] = sorted(self._day_years)
+        self._index_saved_generation = self._generation
+        self._index_saved_at = now
+        return data
 
     async def _async_save_index(self) -> None:
-        await self._index_store.async_save(
-            {"tz": self.hass.config.time_zone, **self.ledger.index_dict()}
-        )
+        await self._async_archive_days()
+        await self._index_store.async_save(self._index_data())
+        if self._days_since is not None:
+            self.ledger.drop_days(self._days_since)
+
+    # -- archived day totals ----------------------------------------------------------
+    def _days_store(self, year: int) -> MagnesiumStore:
+        return MagnesiumStore(self.hass, days_store_key(self.entry_id, year))
+
+    async def _async_ensure_day(self, moment: datetime) -> None:
+        """Load the archived totals of a day before the index's days, before changing it."""
+        day = self.ledger.local_day(moment)
+        if self._days_since is not None and day < self._days_since:
+            await self._async_load_archived_days(day, day)
+            self._dirty_years.add(day.year)
+
+    async def _async_load_archived_days(self, first: date | None, last: date | None) -> None:
+        """Put the archived day totals of the days ``first`` to ``last`` in memory."""
+        since = self._days_since
+        if since is None or (first is not None and first >= since):
+            return
+        for year in sorted(self._day_years):
+            if (first is None or year >= first.year) and (last is None or year <= last.year):
+                data = await self._days_store(year).async_load()
+                try:
+                    self.ledger.load_days(
+                        data.get("days", {}) if isinstance(data, dict) else {}, since
+                    )
+                except InvalidRecordError as err:
+                    _LOGGER.warning("Skipping damaged day totals of %s: %s", year, err)
+
+    def _archive_due(self) -> bool:
+        today = self.ledger.local_day(dt_util.utcnow())
+        since = self._days_since
+        return bool(
+            self._dirty_years or since is None or (today - since).days > ARCHIVE_AFTER
+        ) and any(day < today - timedelta(days=KEEP_DAYS) for day in self.ledger.days)
+
+    async def _async_archive_days(self) -> None:
+        """Move the index's older day totals to the yearly files; write changed years."""
+        today = self.ledger.local_day(dt_util.utcnow())
+        since = self._days_since
+        if since is None or (today - since).days > ARCHIVE_AFTER:
+            new_since = today - timedelta(days=KEEP_DAYS)
+            moving = {day.year for day in self.ledger.days if day < new_since}
+            if since is None:  # every day is in memory: rewrite every year
+                moving |= self._day_years
+            else:
+                for year in moving:
+                    await self._async_load_archived_days(date(year, 1, 1), date(year, 12, 31))
+            self._dirty_years |= moving
+            self._days_since = since = new_since
+        for year in sorted(self._dirty_years):
+            await self._days_store(year).async_save({"days": self.ledger.days_dict(since, year)})
+            self._day_years.add(year)
+        self._dirty_years.clear()
+
+
+def _months_from(first: str, last: str) -> list[str]:
+    """The months ``first`` to ``last`` (``YYYY-MM``), both included."""
+    year, month = int(first[:4]), int(first[5:])
+    months = []
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        months.append(key)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _write_json(path: str, data: Any) -> None:

@@ -1,0 +1,45 @@
+"""The small benchmark run: hot paths touch the index and the current month only.
+
+``scripts/bench`` measures the full sizes; this runs the same code on a short history with
+real files, so that a change which makes logging, set-up, voice or midnight read or write
+more of the history fails here. Timing is checked only with generous margins.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.run import FAST, async_run
+
+# A person's index: settings, per-month counts and at most ARCHIVE_AFTER days of totals.
+MAX_INDEX_BYTES = 8_000
+
+
+async def test_hot_paths_do_not_grow_with_history(tmp_path: Path) -> None:
+    results = await async_run(tmp_path / "config", FAST)
+    io = results.io
+    small, large = FAST.histories
+    # set-up reads the index, the current month and the reminders, whatever the history
+    assert io["setup"]["files_read"] == 3 * io["setup"]["calls"]
+    assert not io["setup"]["outside_index_and_current_month"]
+    # logging writes the current month once per dose and reads nothing
+    for count in (small, large):
+        name = f"log_dose_{count}"
+        assert io[name]["files_read"] == 0, io[name]
+        assert io[name]["files_written"] == io[name]["calls"], io[name]
+        assert not io[name]["outside_index_and_current_month"], io[name]
+    # answering about today neither reads nor writes
+    assert io["voice"]["files_read"] == io["voice"]["files_written"] == 0
+    # midnight (here also a new month) reads and writes nothing of the history
+    assert not io["midnight"]["outside_index_and_current_month"], io["midnight"]
+    assert io["midnight"]["files_read"] == 0, io["midnight"]
+    # the index stays small: older day totals live in yearly files
+    assert io["index_bytes"], io
+    assert max(io["index_bytes"].values()) <= MAX_INDEX_BYTES, io["index_bytes"]
+    # Home Assistant's blocking-call detection was on and found nothing
+    assert not results.blocking_calls, results.blocking_calls
+    # timing, generously (other work shares the machine): no growth with history
+    samples = results.samples
+    assert samples[f"log_dose_{large}"]["p50_ms"] <= 3 * samples[f"log_dose_{small}"]["p50_ms"]
+    assert samples["setup"][f"{large}_records_ms"] <= 3 * samples["setup"][f"{small}_records_ms"]
+    assert samples["midnight"]["max_ms"] <= 500
