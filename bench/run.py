@@ -46,7 +46,7 @@ START = datetime(2026, 11, 30, 12, 0, tzinfo=ZONE)
 VOICE_QUESTION = "how much magnesium have I taken today"
 VOICE_BUILTIN = "what time is it"
 MB = 1024 * 1024
-shuffle = Random(20261130).shuffle
+shuffle = Random(20261130).shuffle  # noqa: S311 - an order, not a secret
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Sizes:
 
     calls: int = 500
     histories: tuple[int, ...] = (0, 10_000, 100_000)
-    setup_rounds: int = 5
+    setup_rounds: int = 15
     voice_calls: int = 200
     midnight_entries: int = 10
     midnight_records: int = 100_000
@@ -160,6 +160,16 @@ def _ours(key: str, prefixes: tuple[str, ...]) -> bool:
     return any(
         key == prefix or (prefix.endswith(".") and key.startswith(prefix)) for prefix in prefixes
     )
+
+
+def _kind(key: str) -> str:
+    """What a storage key of the integration names: index, month, days or reminders."""
+    last = key.rsplit(".", 1)[-1]
+    if len(last) == 7 and last[4] == "-":
+        return "month"
+    if ".days." in key:
+        return "days"
+    return "reminders" if last == "reminders" else "index"
 
 
 def _all_records(history: StoredHistory) -> dict[str, Any]:
@@ -268,6 +278,10 @@ class Bench:
             "delayed_writes": sum(delayed.values()),
             "bytes_written_per_call": round(written / max(calls, 1)),
             "outside_index_and_current_month": outside,
+            "months_read": sum(n for key, n in loads.items() if _kind(key) == "month"),
+            "keys_read": sorted(loads),
+            "months_written": sum(n for key, n in saves.items() if _kind(key) == "month"),
+            "day_files_written": sum(n for key, n in saves.items() if _kind(key) == "days"),
         }
         return not outside
 

@@ -1,0 +1,132 @@
+"""Storage that does not grow with history: the day archive, the delayed index, crash repair."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.magnesium.tracker import ARCHIVE_AFTER, KEEP_DAYS
+
+from .conftest import TIME_ZONE, call, setup_entry
+from .test_init import restarted
+
+BERLIN = dt_util.get_time_zone(TIME_ZONE)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=BERLIN)
+
+
+async def log(hass: HomeAssistant, amount: float, taken_at: datetime | None = None) -> Any:
+    extra = {"taken_at": taken_at.isoformat()} if taken_at else {}
+    return await call(hass, "log_dose", form="glycinate", amount_mg=amount, **extra)
+
+
+def index(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
+    data: dict[str, Any] = hass_storage[f"magnesium.{entry.entry_id}"]["data"]
+    return data
+
+
+async def test_old_day_totals_move_to_yearly_files(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    entry = await setup_entry(hass)
+    await log(hass, 10, NOW - timedelta(days=400))  # last year
+    await log(hass, 20, NOW - timedelta(days=ARCHIVE_AFTER + 5))
+    await log(hass, 30, NOW - timedelta(days=2))
+    await log(hass, 40)
+    await entry.runtime_data.tracker.async_flush()
+    stored = index(hass_storage, entry)
+    since = datetime.fromisoformat(stored["days_since"]).date()
+    assert since == NOW.date() - timedelta(days=KEEP_DAYS)
+    assert sorted(stored["days"]) == [
+        (NOW - timedelta(days=2)).date().isoformat(),
+        NOW.date().isoformat(),
+    ]
+    assert stored["day_years"] == [2025, 2026]
+    archived = hass_storage[f"magnesium.{entry.entry_id}.days.2026"]["data"]["days"]
+    assert archived == {(NOW - timedelta(days=ARCHIVE_AFTER + 5)).date().isoformat(): [20.0, 1, 0, 0]}
+
+    # the whole log still has every day; the 7-day figures come from the index
+    response = await call(hass, "get_log")
+    assert [day["oral_mg"] for day in response["days"]] == [10.0, 20.0, 30.0, 40.0]
+    assert len(entry.runtime_data.tracker.ledger.days) == 2  # archived days are dropped again
+
+    # a dose back-dated into an archived day adds to its total, and deleting it takes it away
+    extra = await log(hass, 5, NOW - timedelta(days=400, hours=1))
+    start = (NOW - timedelta(days=401)).isoformat()
+    end = (NOW - timedelta(days=399)).isoformat()
+    response = await call(hass, "get_log", start=start, end=end)
+    assert [day["oral_mg"] for day in response["days"]] == [15.0]
+    await call(hass, "delete_record", record_id=extra["record_id"])
+    response = await call(hass, "get_log", start=start, end=end)
+    assert [day["oral_mg"] for day in response["days"]] == [10.0]
+
+    # all of it survives a restart
+    await hass.config_entries.async_unload(entry.entry_id)
+    async with restarted(entry) as fresh:
+        response = await fresh.services.async_call(
+            "magnesium", "get_log", {}, blocking=True, return_response=True
+        )
+        assert [day["oral_mg"] for day in response["days"]] == [10.0, 20.0, 30.0, 40.0]
+
+    # removing the entry removes the yearly files too
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not [key for key in hass_storage if key.startswith(f"magnesium.{entry.entry_id}")]
+
+
+async def test_index_of_every_day_is_archived_on_the_next_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """An index written before the archive (all days in it) loads, and shrinks on a change."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    old = (NOW - timedelta(days=100)).astimezone(dt_util.UTC)
+    entry = await setup_entry(hass)
+    first = await log(hass, 50, old)
+    await entry.runtime_data.tracker.async_flush()
+    legacy = index(hass_storage, entry)
+    legacy["days"] = {old.astimezone(BERLIN).date().isoformat(): [50.0, 1, 0, 0]}
+    for key in ("days_since", "day_years", "generation", "saved_at"):
+        legacy.pop(key, None)
+    for key in [key for key in hass_storage if ".days." in key]:
+        del hass_storage[key]
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await log(hass, 60)
+    await entry.runtime_data.tracker.async_flush()
+    assert list(index(hass_storage, entry)["days"]) == [NOW.date().isoformat()]
+    assert hass_storage[f"magnesium.{entry.entry_id}.days.2026"]["data"]["days"] == {
+        old.astimezone(BERLIN).date().isoformat(): [50.0, 1, 0, 0]
+    }
+    response = await call(hass, "get_log")
+    assert [record["id"] for record in response["records"]][0] == first["record_id"]
+
+
+async def test_crash_before_the_index_followed_into_a_new_month(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """A dose logged just before a month's end, then a crash before the index was written."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    end_of_month = datetime(2026, 11, 30, 23, 30, tzinfo=dt_util.UTC)
+    freezer.move_to(end_of_month)
+    entry = await setup_entry(hass)
+    await log(hass, 100)
+    await entry.runtime_data.tracker.async_flush()
+    before = dict(index(hass_storage, entry))
+    freezer.tick(timedelta(minutes=1))
+    await log(hass, 50)  # the month is on disk, the index would follow later
+    await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[f"magnesium.{entry.entry_id}"]["data"] = before  # the crash
+
+    freezer.move_to(end_of_month + timedelta(days=2))
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    response = await call(hass, "get_log")
+    assert [record["elemental_mg"] for record in response["records"]] == [100.0, 50.0]
+    assert [day["oral_mg"] for day in response["days"]] == [150.0]
