@@ -49,7 +49,9 @@ async def test_old_day_totals_move_to_yearly_files(
     ]
     assert stored["day_years"] == [2025, 2026]
     archived = hass_storage[f"magnesium.{entry.entry_id}.days.2026"]["data"]["days"]
-    assert archived == {(NOW - timedelta(days=ARCHIVE_AFTER + 5)).date().isoformat(): [20.0, 1, 0, 0]}
+    assert archived == {
+        (NOW - timedelta(days=ARCHIVE_AFTER + 5)).date().isoformat(): [20.0, 1, 0, 0]
+    }
 
     # the whole log still has every day; the 7-day figures come from the index
     response = await call(hass, "get_log")
@@ -105,7 +107,7 @@ async def test_index_of_every_day_is_archived_on_the_next_change(
         old.astimezone(BERLIN).date().isoformat(): [50.0, 1, 0, 0]
     }
     response = await call(hass, "get_log")
-    assert [record["id"] for record in response["records"]][0] == first["record_id"]
+    assert response["records"][0]["id"] == first["record_id"]
 
 
 async def test_crash_before_the_index_followed_into_a_new_month(
