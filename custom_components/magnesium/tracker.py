@@ -517,12 +517,12 @@ class MagnesiumTracker:
             self.ledger.load_month(month, await self._async_read_month(month))
 
     async def _async_save(self, month: str) -> None:
-        """Write the month and the index; a dose is on disk when this returns.
+        """Write the month, then the index; a dose is on disk when this returns.
 
-        The current month and the index are written together: ``async_load`` compares the
-        index with the current month and rebuilds the index when a crash came between the
-        two. An older month is written first, so that the index never names a record that
-        is not on disk.
+        After a change of the current month the index follows within ``INDEX_SAVE_DELAY``
+        (one file write per dose); ``async_load`` finds a month newer than the index by its
+        generation and rebuilds the index. A change of an older month writes the index at
+        once, so that the index never misses a month it cannot check.
         """
         records = self._stored_month(month)
         self._generation += 1
@@ -547,9 +547,10 @@ class MagnesiumTracker:
             and len(stored) == len(current) - 1
             and (not stored or stored[-1]["id"] == current[-2].id)
         ):
-            stored = self._stored_records[month] = [record.as_dict() for record in current]
+            stored = [record.as_dict() for record in current]
         else:
             stored.append(current[-1].as_dict())
+        self._stored_records = {month: stored}  # only the month being written is kept
         return stored
 
     async def async_flush(self) -> None:
