@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time as dtime, timedelta
 import gc
+import json
 from pathlib import Path
 import platform
 from random import Random
@@ -17,7 +18,7 @@ from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import __version__ as ha_version
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import storage
+from homeassistant.helpers import entity_registry as er, storage
 from homeassistant.setup import async_setup_component
 
 from custom_components.magnesium.const import DOMAIN
@@ -491,7 +492,36 @@ class Bench:
                 io_ok,
             )
         )
+        self.check_attributes(ids)
         return list(ids.values())
+
+    def check_attributes(self, ids: dict[int, str]) -> None:
+        """State attributes must not grow with history (the recorder keeps every change)."""
+        res = self.results
+        sizes = {count: self.attribute_bytes(entry_id) for count, entry_id in ids.items()}
+        self.results.io["attribute_bytes"] = sizes
+        small, large = sizes[min(sizes)], sizes[max(sizes)]
+        res.add(
+            Line(
+                f"state attributes, {max(sizes):,} vs {min(sizes)} records",
+                float(large),
+                "bytes",
+                f"{small} bytes",
+                large / small if small else None,
+                "no growth",
+                large <= small + 100,
+            )
+        )
+
+    def attribute_bytes(self, entry_id: str) -> int:
+        """The size of the state attributes of an entry's entities, as JSON."""
+        registry = er.async_get(self.hass)
+        total = 0
+        for item in er.async_entries_for_config_entry(registry, entry_id):
+            if (state := self.hass.states.get(item.entity_id)) is not None:
+                attributes = {k: v for k, v in state.attributes.items() if k != "friendly_name"}
+                total += len(json.dumps(attributes, default=str))
+        return total
 
     async def bench_voice(self, entry_id: str) -> None:
         """A question about today against the built-in "what time is it"."""

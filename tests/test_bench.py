@@ -41,6 +41,9 @@ async def test_hot_paths_do_not_grow_with_history(tmp_path: Path) -> None:
     # the index stays small: older day totals live in yearly files
     assert io["index_bytes"], io
     assert max(io["index_bytes"].values()) <= MAX_INDEX_BYTES, io["index_bytes"]
+    # no state attribute grows with history
+    attributes = io["attribute_bytes"]
+    assert attributes[large] <= attributes[small] + 100, attributes
     # Home Assistant's blocking-call detection was on and found nothing
     assert not results.blocking_calls, results.blocking_calls
     # timing, generously (other work shares the machine): no growth with history
