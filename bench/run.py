@@ -70,7 +70,7 @@ class Sizes:
 FAST = Sizes(
     calls=40,
     histories=(0, 300, 3_000),
-    setup_rounds=2,
+    setup_rounds=5,
     voice_calls=10,
     midnight_entries=3,
     midnight_records=3_000,
