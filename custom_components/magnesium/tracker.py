@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 import json
 import logging
 import os
@@ -185,6 +185,7 @@ class MagnesiumTracker:
         self._unsubs: list[CALLBACK_TYPE] = []
         self._midnight_unsub: CALLBACK_TYPE | None = None
         self._today: Today | None = None
+        self._today_end = datetime.min.replace(tzinfo=UTC)
 
     # -- life cycle -------------------------------------------------------------------
     def _tz(self) -> ZoneInfo:
@@ -372,9 +373,10 @@ class MagnesiumTracker:
     def today(self) -> Today:
         """Today's figures (computed once per change, shared by all entities)."""
         now = dt_util.utcnow()
-        day = self.ledger.local_day(now)
-        if self._today is None or self._today.day != day:
+        if self._today is None or not self._today.day_start <= now < self._today_end:
+            day = self.ledger.local_day(now)
             start, end = self.ledger.day_start(day), self.ledger.next_day_start(now)
+            self._today_end = end
             records = self._records_between(start, end)
             self._today = Today(
                 day=day,
