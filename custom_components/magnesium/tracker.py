@@ -180,6 +180,7 @@ class MagnesiumTracker:
         self._month_generations: dict[str, int] = {}
         self._index_saved_at: datetime | None = None
         self._index_saved_generation = 0
+        self._index_scheduled = False
         self._month_locks: dict[str, asyncio.Lock] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubs: list[CALLBACK_TYPE] = []
@@ -533,7 +534,9 @@ class MagnesiumTracker:
             {"records": records, "generation": self._generation}
         )
         if month == month_key(dt_util.utcnow()) and not self._archive_due():
-            self._index_store.async_delay_save(self._index_data, INDEX_SAVE_DELAY)
+            if not self._index_scheduled:  # written within the delay of the first change
+                self._index_scheduled = True
+                self._index_store.async_delay_save(self._index_data, INDEX_SAVE_DELAY)
         else:
             await self._async_save_index()
 
@@ -578,6 +581,7 @@ class MagnesiumTracker:
             data["day_years"] = sorted(self._day_years)
         self._index_saved_generation = self._generation
         self._index_saved_at = now
+        self._index_scheduled = False
         return data
 
     async def _async_save_index(self) -> None:
@@ -615,9 +619,10 @@ class MagnesiumTracker:
     def _archive_due(self) -> bool:
         today = self.ledger.local_day(dt_util.utcnow())
         since = self._days_since
-        return bool(
-            self._dirty_years or since is None or (today - since).days > ARCHIVE_AFTER
-        ) and any(day < today - timedelta(days=KEEP_DAYS) for day in self.ledger.days)
+        if not (self._dirty_years or since is None or (today - since).days > ARCHIVE_AFTER):
+            return False
+        keep_from = today - timedelta(days=KEEP_DAYS)
+        return any(day < keep_from for day in self.ledger.days)
 
     async def _async_archive_days(self) -> None:
         """Move the index's older day totals to the yearly files; write changed years."""
