@@ -41,6 +41,7 @@ from .ledger import (
     Record,
     month_key,
 )
+from .products import Outlook, Product, outlook
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,7 +72,8 @@ class MagnesiumStore(Store[dict[str, Any]]):
                 f"{self.key} was written by a newer version ({old_major_version}); "
                 "update the integration"
             )
-        # 1 -> 2: the same schema; version 2 may also hold side-effect records.
+        # 1 -> 2 -> 3: the same schema; version 2 may also hold side-effect records, version 3
+        # refills, the product and units of a dose, and the products' use in the index.
         return old_data
 
 
@@ -159,6 +161,7 @@ class MagnesiumTracker:
         self._unsubs: list[CALLBACK_TYPE] = []
         self._midnight_unsub: CALLBACK_TYPE | None = None
         self._today: Today | None = None
+        self.products: dict[str, Product] = {}  # by id (the subentry's); set at set-up
 
     # -- life cycle -------------------------------------------------------------------
     def _tz(self) -> ZoneInfo:
@@ -316,6 +319,11 @@ class MagnesiumTracker:
                 ),
             )
         return self._today
+
+    def outlook(self, product: Product) -> Outlook:
+        """A product's stock and run-out date now (from the index: a few lookups)."""
+        today = self.ledger.local_day(dt_util.utcnow())
+        return outlook(product, self.ledger.product_usage(product.id), today)
 
     def _records_between(self, start: datetime, end: datetime) -> list[Record]:
         """Records of a span whose months are loaded (today's are: see ``_async_ensure_today``)."""
