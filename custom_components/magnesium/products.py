@@ -160,7 +160,12 @@ def outlook(product: Product, usage: ProductUsage, today: date) -> Outlook:
     else:
         days_left, run_out = None, None
     low = days_left is not None and days_left < product.low_days
-    return Outlook(stock, daily, days_left, run_out, low)
+    return Outlook(tidy(stock), tidy(daily), days_left, run_out, low)
+
+
+def tidy(value: float) -> float:
+    """A whole number as an int (20, not 20.0), else the float."""
+    return int(value) if float(value).is_integer() else value
 
 
 def find_products(products: Iterable[Product], text: str | None) -> list[Product]:

@@ -56,6 +56,7 @@ class StockWatcher:
         self._store = MagnesiumStore(hass, stock_key(tracker.entry_id))
         self._texts: dict[str, str] = {}
         self._unsub: CALLBACK_TYPE | None = None
+        self._dirty = False
 
     async def async_load(self) -> None:
         """Read which products were low when last seen, and the notice's words."""
@@ -76,12 +77,17 @@ class StockWatcher:
         self._unsub = self.tracker.async_add_listener(self._async_check)
         self._async_check()
 
-    @callback
-    def async_stop(self) -> None:
-        """Stop following the log."""
+    async def async_stop(self) -> None:
+        """Stop following the log, and write what is still pending."""
         if self._unsub:
             self._unsub()
             self._unsub = None
+        if self._dirty:
+            await self._store.async_save(self._data())
+
+    def _data(self) -> dict[str, Any]:
+        self._dirty = False
+        return {"low": sorted(self.low)}
 
     async def async_remove_files(self) -> None:
         """Delete the stored state (when the entry is deleted)."""
@@ -97,7 +103,8 @@ class StockWatcher:
                     self.hass.async_create_task(self._async_notify(product))
         if low != self.low:
             self.low = low
-            self._store.async_delay_save(lambda: {"low": sorted(self.low)}, SAVE_DELAY)
+            self._dirty = True
+            self._store.async_delay_save(self._data, SAVE_DELAY)
 
     def message(self, product: Product) -> str:
         """The low-stock notice of a product."""
