@@ -206,6 +206,7 @@ async def test_log_dose_by_product_and_units(hass: HomeAssistant, at_day: None) 
         ({"product": "glycinate", "units": 1, "amount_mg": 100}, "product_and_form"),
         ({"form": "malate", "amount_mg": 100, "units": 1}, "product_and_form"),
         ({"form": "malate"}, "form_or_product"),
+        ({"amount_mg": 100}, "form_or_product"),
         ({}, "form_or_product"),
     ):
         with pytest.raises(ServiceValidationError) as err:
@@ -301,3 +302,55 @@ async def test_refill_undo_and_run_out(
     await hass.async_block_till_done()
     assert state(hass, RUN_OUT) == "unknown"
     assert state(hass, LOW) == "off"
+
+
+async def test_reminder_slot_takes_a_product(
+    hass: HomeAssistant, time_zone: str, freezer: FrozenDateTimeFactory
+) -> None:
+    """A slot that names a product suggests its units, and Taken logs them."""
+    freezer.move_to(DAY.replace(hour=7))
+    phone = async_mock_service(hass, "notify", PHONE)
+    entry = await setup_with_products(
+        hass, (GLYCINATE, "glyc"), options={"notify_services": [PHONE]}
+    )
+    select = "select.alex_morning_dose_product"
+    assert state(hass, select) == "none"
+    assert hass.states.get(select).attributes["options"] == ["none", "Doctor's Best glycinate"]
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": select, "option": "Doctor's Best glycinate"},
+        blocking=True,
+    )
+    assert state(hass, select) == "Doctor's Best glycinate"
+    # 08:00: half the target (150 mg) is one whole 100 mg capsule
+    freezer.move_to(DAY.replace(hour=8))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    due = hass.states.get("binary_sensor.alex_morning_dose_due")
+    assert due.state == "on"
+    assert due.attributes["product"] == "Doctor's Best glycinate"
+    assert due.attributes["units"] == 1
+    (sent,) = [item for item in phone if item.data.get("title") == "Morning magnesium"]
+    assert sent.data["message"] == (
+        "Morning magnesium: 1 capsule(s) of Doctor's Best glycinate (100 mg). 350 mg left today."
+    )
+    taken = next(
+        action["action"] for action in sent.data["data"]["actions"] if "TAKEN" in action["action"]
+    )
+    hass.bus.async_fire("mobile_app_notification_action", {"action": taken})
+    await hass.async_block_till_done()
+    records = (await call(hass, "get_log"))["records"]
+    assert [(r["product"], r["units"], r["elemental_mg"], r["source"]) for r in records] == [
+        ("Doctor's Best glycinate", 1, 100, "notification")
+    ]
+    assert state(hass, STOCK) == "19"
+    assert state(hass, "binary_sensor.alex_morning_dose_due") == "off"
+    # the choice is kept with the reminder settings across a reload
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, select) == "Doctor's Best glycinate"
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": select, "option": "none"}, blocking=True
+    )
+    assert state(hass, select) == "none"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 import math
 from typing import Any
 
 from .knowledge import COUNTABLE_UNITS, UNITS, find_form, get_form, normalize
-from .ledger import ProductUsage
+from .ledger import Kind, ProductUsage, Record, Source, make_record
 
 CONF_NAME = "name"
 CONF_FORM = "form"
@@ -127,6 +127,43 @@ class Product:
         ):
             return None
         return product
+
+
+def dose_record(
+    product: Product,
+    units: float,
+    taken_at: datetime,
+    source: Source,
+    note: str | None = None,
+) -> Record:
+    """The record of so many units of a product taken: its form, elemental mg and units."""
+    return make_record(
+        taken_at=taken_at,
+        kind=Kind.ORAL,
+        form=product.form,
+        source=source,
+        elemental_mg=product.elemental_mg(units),
+        compound_mg=product.compound_mg(units),
+        product=product.name,
+        product_id=product.id,
+        units=units,
+        note=note,
+    )
+
+
+def refill_record(
+    product: Product, units: float, taken_at: datetime, note: str | None = None
+) -> Record:
+    """The record of so many units added to a product's stock."""
+    return make_record(
+        taken_at=taken_at,
+        kind=Kind.REFILL,
+        form=product.form,
+        product=product.name,
+        product_id=product.id,
+        units=units,
+        note=note,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,7 @@ from .const import (
 )
 from .knowledge import FORMS, ORAL_FORM_KEYS, SIDE_EFFECTS, TOPICAL_FORM_KEYS, Form, find_form
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
-from .products import MAX_UNITS_PER_DOSE, Product, find_products
+from .products import MAX_UNITS_PER_DOSE, Product, dose_record, find_products, refill_record
 from .schedule import Reminder
 
 if TYPE_CHECKING:
@@ -212,24 +212,6 @@ def find_product(tracker: MagnesiumTracker, text: str) -> Product:
     )
 
 
-def product_dose(
-    product: Product, units: float, taken_at: datetime, source: Source, note: str | None = None
-) -> Record:
-    """The record of so many units of a product."""
-    return make_record(
-        taken_at=taken_at,
-        kind=Kind.ORAL,
-        form=product.form,
-        source=source,
-        elemental_mg=product.elemental_mg(units),
-        compound_mg=product.compound_mg(units),
-        product=product.name,
-        product_id=product.id,
-        units=units,
-        note=note,
-    )
-
-
 def _check_units(product: Product, units: float | None, maximum: float) -> float:
     """Units of a product: more than 0, at most ``maximum``, whole when counted."""
     if units is None or not math.isfinite(units) or units <= 0 or units > maximum:
@@ -252,7 +234,7 @@ def _log_product_record(tracker: MagnesiumTracker, data: dict[str, Any]) -> Reco
         raise _invalid("product_and_form")
     product = find_product(tracker, data[ATTR_PRODUCT])
     units = _product_units(product, data.get(ATTR_UNITS))
-    return product_dose(
+    return dose_record(
         product, units, _taken_at(data.get(ATTR_TAKEN_AT)), Source.ACTION, data.get(ATTR_NOTE)
     )
 
@@ -310,14 +292,8 @@ async def _async_refill(call: ServiceCall) -> ServiceResponse:
     tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     product = find_product(tracker, call.data[ATTR_PRODUCT])
     units = _check_units(product, call.data[ATTR_UNITS], MAX_REFILL_UNITS)
-    record = make_record(
-        taken_at=_taken_at(call.data.get(ATTR_TAKEN_AT)),
-        kind=Kind.REFILL,
-        form=product.form,
-        product=product.name,
-        product_id=product.id,
-        units=units,
-        note=call.data.get(ATTR_NOTE),
+    record = refill_record(
+        product, units, _taken_at(call.data.get(ATTR_TAKEN_AT)), call.data.get(ATTR_NOTE)
     )
     await tracker.async_add(record)
     view = tracker.outlook(product)
