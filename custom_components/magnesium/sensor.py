@@ -40,7 +40,7 @@ def _record_attrs(record: Record | None) -> Mapping[str, Any] | None:
     if record is None:
         return None
     attrs: dict[str, Any] = {"form": record.form, "source": record.source.value}
-    for key in ("elemental_mg", "compound_mg", "area", "salt_g", "minutes"):
+    for key in ("elemental_mg", "compound_mg", "area", "salt_g", "minutes", "product", "units"):
         if (value := getattr(record, key)) is not None:
             attrs[key] = value
     return attrs
