@@ -97,3 +97,19 @@ async def test_the_intent_for_llm_agents(hass: HomeAssistant) -> None:
     assert response.speech["plain"]["speech"].startswith("Logged 1 capsule of Doctor's Best")
     response = await intent.async_handle(hass, DOMAIN, "MagnesiumLogDose", {})
     assert response.speech["plain"]["speech"].startswith("I did not get the amount.")
+
+
+async def test_planned_dose_from_a_slots_product(hass: HomeAssistant) -> None:
+    """ "I took my evening magnesium" logs the units of the product the slot names."""
+    await setup_with_products(hass, (GLYCINATE, "glyc"))
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.alex_evening_dose_product", "option": "Doctor's Best glycinate"},
+        blocking=True,
+    )
+    answer = await ask(hass, "I took my evening magnesium")
+    assert answer == (
+        "Logged 1 capsule of Doctor's Best glycinate, 100 milligrams of magnesium. "
+        "That makes 100 today, 250 left; 19 capsules left in stock."
+    )

@@ -385,6 +385,19 @@ async def _log_planned(request: Request) -> str:
     amount = slot_amount(
         plans.slot(slot), plans.daily_target, plans.target_on(data.tracker.today.day)
     )
+    product = data.reminders.slot_product(slot)
+    if product is not None and (units := product.units_for(amount)) > 0:
+        await data.tracker.async_add(dose_record(product, units, dt_util.utcnow(), Source.VOICE))
+        today = data.tracker.today
+        return request.answers.logged_product(
+            product.name,
+            unit=product.unit,
+            units=units,
+            elemental_mg=product.elemental_mg(units),
+            oral_mg=today.oral_mg,
+            limit=today.daily_limit,
+            stock=data.tracker.outlook(product).stock,
+        )
     form = plans.slot(slot).form
     record = make_record(
         taken_at=dt_util.utcnow(),
