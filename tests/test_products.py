@@ -354,3 +354,49 @@ async def test_reminder_slot_takes_a_product(
         "select", "select_option", {"entity_id": select, "option": "none"}, blocking=True
     )
     assert state(hass, select) == "none"
+
+
+async def test_used_up_notice_to_notify_entities(
+    hass: HomeAssistant, at_day: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A used-up product tells the notify entities; a failing phone is logged, not raised."""
+    entities = async_mock_service(hass, "notify", "send_message")
+    damaged = ConfigSubentryData(
+        data={"name": "Broken"},
+        subentry_id="broken",
+        subentry_type=SUBENTRY_PRODUCT,
+        title="Broken",
+        unique_id=None,
+    )
+    entry = make_entry(
+        extra_options={"notify_entities": ["notify.kitchen"], "notify_services": ["gone"]},
+        subentries_data=[product_subentry({**GLYCINATE, "stock": 2}, "glyc"), damaged],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    # the damaged product is left out; the other one works
+    assert list(entry.runtime_data.tracker.products) == ["glyc"]
+    await call(hass, "log_dose", product="glycinate", units=2)
+    await hass.async_block_till_done()
+    assert state(hass, STOCK) == "0"
+    assert state(hass, RUN_OUT) == "2026-06-10"
+    assert state(hass, LOW) == "on"
+    (notice,) = [item for item in entities if item.data["title"] == "Magnesium stock of Alex"]
+    assert notice.data["entity_id"] == ["notify.kitchen"]
+    assert notice.data["message"] == (
+        "Doctor's Best glycinate is used up. Log a refill when you have bought more."
+    )
+    assert "Could not send a low-stock notice with notify.gone" in caplog.text
+    # editing the product while the entry is not loaded keeps the stored count
+    await hass.config_entries.async_unload(entry.entry_id)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRODUCT),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": "glyc"},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**GLYCINATE, "stock": 2, "name": "Glycinate caps"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.subentries["glyc"].title == "Glycinate caps"
+    assert entry.subentries["glyc"].data["stock"] == 2
