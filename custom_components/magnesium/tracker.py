@@ -212,6 +212,7 @@ class MagnesiumTracker:
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubs: list[CALLBACK_TYPE] = []
         self._midnight_unsub: CALLBACK_TYPE | None = None
+        self._midnight = datetime.min
         self._today: Today | None = None
 
     # -- life cycle -------------------------------------------------------------------
@@ -328,6 +329,8 @@ class MagnesiumTracker:
     @callback
     def _changed(self) -> None:
         self._today = None
+        if self._midnight_unsub and self._midnight != self.ledger.next_day_start(dt_util.utcnow()):
+            self._schedule_midnight()  # the clock was set back past a midnight
         for update in list(self._listeners):
             update()
 
@@ -359,8 +362,9 @@ class MagnesiumTracker:
     def _schedule_midnight(self) -> None:
         if self._midnight_unsub:
             self._midnight_unsub()
+        self._midnight = self.ledger.next_day_start(dt_util.utcnow())
         self._midnight_unsub = async_track_point_in_utc_time(
-            self.hass, self._async_midnight, self.ledger.next_day_start(dt_util.utcnow())
+            self.hass, self._async_midnight, self._midnight
         )
 
     async def _async_midnight(self, _now: datetime) -> None:
