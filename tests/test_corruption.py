@@ -224,3 +224,21 @@ async def test_file_from_a_newer_version_is_refused_and_kept(
         await hass.async_block_till_done()
     # never overwritten
     assert await _read(hass, path) == raw
+
+
+@pytest.mark.usefixtures("time_zone")
+async def test_index_that_is_no_object_is_rebuilt_even_when_its_file_is_gone(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """The file may vanish between reading and keeping it: the notice names where it was."""
+    entry = await setup_entry(hass)
+    await call(hass, "log_dose", form="glycinate", amount_mg=80)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    key = f"{DOMAIN}.{entry.entry_id}"
+    hass_storage[key] = {"version": STORAGE_VERSION, "key": key, "data": [1, 2, 3]}
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert sensor_state(hass, "oral_magnesium_today") == "80.0"
+    issue = _our_issues(hass)[f"damaged_index_{entry.entry_id}"]
+    assert (issue.translation_placeholders or {})["path"] == hass.config.path(".storage", key)
+    assert isinstance(hass_storage[key]["data"], dict)  # written again, rebuilt
