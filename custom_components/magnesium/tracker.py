@@ -270,7 +270,7 @@ class MagnesiumTracker:
     async def _async_rebuild(self, keep: str | None = None) -> None:
         """Recompute the index from every stored month (time zone change or repair).
 
-        Afterwards the current month (and ``keep``) stay loaded.
+        Afterwards the current month (and ``keep``, already loaded) stay loaded.
         """
         self.ledger.with_tz(self._tz())
         months = await self.hass.async_add_executor_job(self._stored_months)
@@ -280,8 +280,6 @@ class MagnesiumTracker:
         for month in sorted(months):
             records.extend(await self._async_read_month(month))
         self.ledger.rebuild_index(records)
-        if keep is not None and not self.ledger.is_loaded(keep):
-            self.ledger.load_month(keep, [])  # read above, and empty
         current = month_key(dt_util.utcnow())
         for month in self.ledger.loaded_months():
             if month not in (current, keep):
