@@ -190,6 +190,8 @@ class ReminderManager:
     async def async_load(self) -> None:
         """Read the stored settings and the day's state."""
         data = await self._store.async_load() or {}
+        if self._store.damaged_copy:  # the settings start again from their defaults
+            self.tracker.async_report_damaged("reminders", self._store.damaged_copy)
         slots = _mapping(data.get("slots"))
         self.slots = {slot: _slot_from_dict(slot, slots.get(slot.value)) for slot in Slot}
         bath = _mapping(data.get("bath"))
