@@ -183,8 +183,9 @@ class DevTools:
                 clickCount=1,
             )
 
-    async def screenshot(self, path: Path) -> None:
-        shot = await self.send("Page.captureScreenshot", format="png")
+    async def screenshot(self, path: Path, clip: dict[str, float] | None = None) -> None:
+        options: dict[str, Any] = {"clip": clip} if clip else {}
+        shot = await self.send("Page.captureScreenshot", format="png", **options)
         await asyncio.to_thread(path.write_bytes, base64.b64decode(shot["data"]))
 
 
@@ -351,6 +352,7 @@ async def test_dashboard_in_chromium(instance: tuple[str, Path, float]) -> None:
         assert float(state["state"]) == total
 
         # the integrations page shows our own icon (Home Assistant 2026.3 and newer)
+        await page.view(1024, 700, 1, False, False)
         await page.goto(base + "/config/integrations/dashboard")
         src = await page.wait_for(
             "(() => { const img = window.__deep(document.body, el => el.tagName === 'IMG'"
@@ -368,3 +370,12 @@ async def test_dashboard_in_chromium(instance: tuple[str, Path, float]) -> None:
         }
         assert digest in ours, f"{src} is not one of our brand images"
         assert ours[digest].removeprefix("dark_").startswith("icon")
+        await asyncio.sleep(0.5)
+        card = await page.js(
+            "(() => { const card = window.__deep(document.body, el =>"
+            " el.tagName === 'HA-INTEGRATION-CARD' && window.__text(el).includes('Magnesium'))[0];"
+            " const r = card.getBoundingClientRect();"
+            " return {x: r.left - 8, y: r.top - 8, width: r.width + 16, height: r.height + 16,"
+            " scale: 1}; })()"
+        )
+        await page.screenshot(SCREENSHOTS / "integrations-icon.png", clip=card)
