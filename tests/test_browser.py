@@ -189,6 +189,15 @@ class DevTools:
         await asyncio.to_thread(path.write_bytes, base64.b64decode(shot["data"]))
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Let SIGINT reach the script, also where this test was started with it ignored.
+
+    A process started in the background by a non-interactive shell (as CI runners do) has
+    SIGINT ignored, and a shell cannot trap a signal that was ignored when it started.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def development_instance(config: Path, port: int) -> Iterator[float]:
     """scripts/develop on a fresh folder; yields seconds to ready; stops it with Ctrl-C."""
@@ -200,6 +209,7 @@ def development_instance(config: Path, port: int) -> Iterator[float]:
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,  # noqa: PLW1509 - no threads started yet
     )
     try:
         ready = None
@@ -217,7 +227,8 @@ def development_instance(config: Path, port: int) -> Iterator[float]:
         try:
             code = process.wait(60)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            process.terminate()  # the script stops Home Assistant on SIGTERM too
+            process.wait(60)
             raise
         finally:
             log.close()
