@@ -285,7 +285,7 @@ async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry
     assert device.identifiers == {(DOMAIN, entry.entry_id)}
     assert device.name == "Alex"
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(entities) == 28
+    assert len(entities) == 31
     assert all(item.device_id == device.id for item in entities)
     assert all(item.unique_id.startswith(entry.entry_id) for item in entities)
     assert all(item.translation_key for item in entities)

@@ -400,3 +400,25 @@ async def test_used_up_notice_to_notify_entities(
     assert result["reason"] == "reconfigure_successful"
     assert entry.subentries["glyc"].title == "Glycinate caps"
     assert entry.subentries["glyc"].data["stock"] == 2
+
+
+async def test_button_takes_the_slots_product(
+    hass: HomeAssistant, time_zone: str, freezer: FrozenDateTimeFactory
+) -> None:
+    """The dashboard's dose button logs the whole units of the slot's product, like Taken."""
+    freezer.move_to(DAY.replace(hour=20))
+    await setup_with_products(hass, (GLYCINATE, "glyc"))
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.alex_evening_dose_product", "option": "Doctor's Best glycinate"},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.alex_log_evening_dose"}, blocking=True
+    )
+    records = (await call(hass, "get_log"))["records"]
+    assert [(r["product"], r["units"], r["elemental_mg"], r["source"]) for r in records] == [
+        ("Doctor's Best glycinate", 1, 100, "button")
+    ]
+    assert state(hass, STOCK) == "19"

@@ -22,6 +22,7 @@ __all__ = ["MagnesiumConfigEntry", "MagnesiumData"]
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.EVENT,
     Platform.NUMBER,
     Platform.SELECT,
