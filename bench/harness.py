@@ -224,7 +224,7 @@ class StoredHistory:
             since = ledger.local_day(records[-1].taken_at) - timedelta(days=KEEP_DAYS)
             years = sorted({day.year for day in ledger.days if day < since})
             for year in years:
-                months[f"days.{year:04d}"] = {"days": ledger.days_dict(since, year)}
+                months[f"days.{year:04d}"] = ledger.archive_dict(since, year)
             index = {
                 "tz": time_zone,
                 **ledger.index_dict(since),

@@ -23,6 +23,7 @@ from homeassistant.setup import async_setup_component
 
 from custom_components.magnesium.const import DOMAIN
 from custom_components.magnesium.ledger import month_key
+from custom_components.magnesium.stock import stock_key
 from custom_components.magnesium.tracker import days_store_key, index_key, month_store_key
 
 from .harness import (
@@ -164,13 +165,13 @@ def _ours(key: str, prefixes: tuple[str, ...]) -> bool:
 
 
 def _kind(key: str) -> str:
-    """What a storage key of the integration names: index, month, days or reminders."""
+    """What a storage key of the integration names: index, month, days, reminders or stock."""
     last = key.rsplit(".", 1)[-1]
     if len(last) == 7 and last[4] == "-":
         return "month"
     if ".days." in key:
         return "days"
-    return "reminders" if last == "reminders" else "index"
+    return last if last in ("reminders", "stock") else "index"
 
 
 def _all_records(history: StoredHistory) -> dict[str, Any]:
@@ -244,12 +245,14 @@ class Bench:
     def _allowed_keys(self, entry_id: str) -> set[str]:
         """What a hot path may touch: the index and the current month.
 
-        The index includes its yearly day totals, which take its older days once a month.
+        The index includes its yearly day totals, which take its older days once a month; the
+        reminder settings and the products' low-stock state are small files of their own.
         """
         self.note_now()
         return {
             index_key(entry_id),
             f"{DOMAIN}.{entry_id}.reminders",
+            stock_key(entry_id),
             *(month_store_key(entry_id, month) for month in self._months_seen),
             *(days_store_key(entry_id, year) for year in self._years_seen),
             *(days_store_key(entry_id, year - 1) for year in self._years_seen),

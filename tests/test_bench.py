@@ -11,17 +11,19 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.run import FAST, async_run
+from custom_components.magnesium.tracker import ARCHIVE_AFTER
 
-# A person's index: settings, per-month counts and at most ARCHIVE_AFTER days of totals.
-MAX_INDEX_BYTES = 8_000
+# A person's index: per-month counts and the per-day figures of at most ARCHIVE_AFTER + 1 days.
+MAX_INDEX_BYTES = 4_000 + 100 * (ARCHIVE_AFTER + 1)
 
 
 async def test_hot_paths_do_not_grow_with_history(tmp_path: Path) -> None:
     results = await async_run(tmp_path / "config", FAST)
     io = results.io
     small, large = FAST.histories[0], FAST.histories[-1]
-    # set-up reads the index, the current month and the reminders, whatever the history
-    assert io["setup"]["files_read"] == 3 * io["setup"]["calls"]
+    # set-up reads the index, the current month, the reminders and the products' low-stock
+    # state, whatever the history
+    assert io["setup"]["files_read"] == 4 * io["setup"]["calls"]
     assert not io["setup"]["outside_index_and_current_month"]
     # logging writes the current month once per dose and reads it only when a month begins
     # (about once a month the index also moves older day totals to the year's file)

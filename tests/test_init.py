@@ -84,7 +84,7 @@ async def test_restart_keeps_records_and_states(
     stored = hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"]
     assert len(stored) == 3
     await hass.config_entries.async_unload(entry.entry_id)
-    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 2
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 3
     assert hass_storage[f"magnesium.{entry.entry_id}"]["data"]["months"] == {month: 3}
 
     async with restarted(entry) as fresh:
@@ -288,7 +288,7 @@ async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry
     assert device.identifiers == {(DOMAIN, entry.entry_id)}
     assert device.name == "Alex"
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(entities) == 28
+    assert len(entities) == 31
     assert all(item.device_id == device.id for item in entities)
     assert all(item.unique_id.startswith(entry.entry_id) for item in entities)
     assert all(item.translation_key for item in entities)
@@ -390,10 +390,11 @@ async def test_lost_index_is_rebuilt_not_taken_for_a_new_person(
         assert [record["elemental_mg"] for record in response["records"]] == [50.0, 150.0]
 
 
-async def test_version_1_files_load_and_are_written_as_version_2(
-    hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str
+@pytest.mark.parametrize("version", [1, 2])
+async def test_version_1_and_2_files_load_and_are_written_as_version_3(
+    hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str, version: int
 ) -> None:
-    """Files of the first release (before side effects) load unchanged."""
+    """Files of earlier releases (before side effects, before products) load unchanged."""
     entry = make_entry()
     now = dt_util.utcnow()
     month = f"{now:%Y-%m}"
@@ -413,12 +414,12 @@ async def test_version_1_files_load_and_are_written_as_version_2(
         ),
         (f"magnesium.{entry.entry_id}.{month}", {"records": [record]}),
     ):
-        hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+        hass_storage[key] = {"version": version, "minor_version": 1, "key": key, "data": data}
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert value(hass, "oral_magnesium_today") == "120.0"
     await call(hass, "log_side_effect", symptom="nausea")
-    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 2
-    assert hass_storage[f"magnesium.{entry.entry_id}.{month}"]["version"] == 2
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 3
+    assert hass_storage[f"magnesium.{entry.entry_id}.{month}"]["version"] == 3
     assert value(hass, "oral_magnesium_today") == "120.0"

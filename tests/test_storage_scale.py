@@ -35,8 +35,12 @@ async def test_old_day_totals_move_to_yearly_files(
     await hass.config.async_set_time_zone(TIME_ZONE)
     freezer.move_to(NOW)
     entry = await setup_entry(hass)
-    await log(hass, 10, NOW - timedelta(days=400))  # last year
-    await log(hass, 20, NOW - timedelta(days=ARCHIVE_AFTER + 5))
+    oldest = NOW - timedelta(days=KEEP_DAYS + 300)  # two years back
+    older = NOW - timedelta(days=ARCHIVE_AFTER + 5)
+    kept = NOW - timedelta(days=KEEP_DAYS - 1)  # the oldest day the index keeps
+    await log(hass, 10, oldest)
+    await log(hass, 20, older)
+    await log(hass, 25, kept)
     await log(hass, 30, NOW - timedelta(days=2))
     await log(hass, 40)
     await entry.runtime_data.tracker.async_flush()
@@ -44,24 +48,24 @@ async def test_old_day_totals_move_to_yearly_files(
     since = datetime.fromisoformat(stored["days_since"]).date()
     assert since == NOW.date() - timedelta(days=KEEP_DAYS)
     assert sorted(stored["days"]) == [
+        kept.date().isoformat(),
         (NOW - timedelta(days=2)).date().isoformat(),
         NOW.date().isoformat(),
     ]
-    assert stored["day_years"] == [2025, 2026]
-    archived = hass_storage[f"magnesium.{entry.entry_id}.days.2026"]["data"]["days"]
-    assert archived == {
-        (NOW - timedelta(days=ARCHIVE_AFTER + 5)).date().isoformat(): [20.0, 1, 0, 0]
-    }
+    assert stored["day_years"] == [oldest.year, older.year]
+    assert oldest.year < older.year
+    archived = hass_storage[f"magnesium.{entry.entry_id}.days.{older.year}"]["data"]["days"]
+    assert archived == {older.date().isoformat(): [20.0, 1, 0, 0]}
 
     # the whole log still has every day; the 7-day figures come from the index
     response = await call(hass, "get_log")
-    assert [day["oral_mg"] for day in response["days"]] == [10.0, 20.0, 30.0, 40.0]
-    assert len(entry.runtime_data.tracker.ledger.days) == 2  # archived days are dropped again
+    assert [day["oral_mg"] for day in response["days"]] == [10.0, 20.0, 25.0, 30.0, 40.0]
+    assert len(entry.runtime_data.tracker.ledger.days) == 3  # archived days are dropped again
 
     # a dose back-dated into an archived day adds to its total, and deleting it takes it away
-    extra = await log(hass, 5, NOW - timedelta(days=400, hours=1))
-    start = (NOW - timedelta(days=401)).isoformat()
-    end = (NOW - timedelta(days=399)).isoformat()
+    extra = await log(hass, 5, oldest - timedelta(hours=1))
+    start = (oldest - timedelta(days=1)).isoformat()
+    end = (oldest + timedelta(days=1)).isoformat()
     response = await call(hass, "get_log", start=start, end=end)
     assert [day["oral_mg"] for day in response["days"]] == [15.0]
     await call(hass, "delete_record", record_id=extra["record_id"])
@@ -74,7 +78,7 @@ async def test_old_day_totals_move_to_yearly_files(
         response = await fresh.services.async_call(
             "magnesium", "get_log", {}, blocking=True, return_response=True
         )
-        assert [day["oral_mg"] for day in response["days"]] == [10.0, 20.0, 30.0, 40.0]
+        assert [day["oral_mg"] for day in response["days"]] == [10.0, 20.0, 25.0, 30.0, 40.0]
 
     # removing the entry removes the yearly files too
     await hass.config_entries.async_remove(entry.entry_id)
@@ -88,7 +92,7 @@ async def test_index_of_every_day_is_archived_on_the_next_change(
     """An index written before the archive (all days in it) loads, and shrinks on a change."""
     await hass.config.async_set_time_zone(TIME_ZONE)
     freezer.move_to(NOW)
-    old = (NOW - timedelta(days=100)).astimezone(dt_util.UTC)
+    old = (NOW - timedelta(days=KEEP_DAYS + 50)).astimezone(dt_util.UTC)
     entry = await setup_entry(hass)
     first = await log(hass, 50, old)
     await entry.runtime_data.tracker.async_flush()
@@ -103,9 +107,8 @@ async def test_index_of_every_day_is_archived_on_the_next_change(
     await log(hass, 60)
     await entry.runtime_data.tracker.async_flush()
     assert list(index(hass_storage, entry)["days"]) == [NOW.date().isoformat()]
-    assert hass_storage[f"magnesium.{entry.entry_id}.days.2026"]["data"]["days"] == {
-        old.astimezone(BERLIN).date().isoformat(): [50.0, 1, 0, 0]
-    }
+    archive = hass_storage[f"magnesium.{entry.entry_id}.days.{old.year}"]["data"]
+    assert archive["days"] == {old.astimezone(BERLIN).date().isoformat(): [50.0, 1, 0, 0]}
     response = await call(hass, "get_log")
     assert response["records"][0]["id"] == first["record_id"]
 

@@ -11,9 +11,9 @@ from homeassistant.components.binary_sensor import (  # type: ignore[attr-define
     BinarySensorEntityDescription,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import MagnesiumEntity, ReminderEntity
+from .entity import MagnesiumEntity, ProductEntity, ReminderEntity
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .schedule import Reminder
 
@@ -25,11 +25,17 @@ OVER_LIMIT = BinarySensorEntityDescription(
     device_class=BinarySensorDeviceClass.PROBLEM,
 )
 
+LOW_STOCK = BinarySensorEntityDescription(
+    key="low_stock",
+    translation_key="product_low_stock",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: MagnesiumConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the binary sensors of an entry."""
     data = entry.runtime_data
@@ -39,6 +45,11 @@ async def async_setup_entry(
             *(ReminderDueBinarySensor(data, reminder) for reminder in Reminder),
         ]
     )
+    for product in data.tracker.products.values():
+        async_add_entities(
+            [LowStockBinarySensor(data.tracker, product, LOW_STOCK)],
+            config_subentry_id=product.id,
+        )
 
 
 class OverLimitBinarySensor(MagnesiumEntity, BinarySensorEntity):
@@ -70,3 +81,17 @@ class ReminderDueBinarySensor(ReminderEntity, BinarySensorEntity):
     def extra_state_attributes(self) -> Mapping[str, Any]:
         """What the reminder suggests while it is due."""
         return self.reminders.attributes(self.reminder)
+
+
+class LowStockBinarySensor(ProductEntity, BinarySensorEntity):
+    """On while a product lasts fewer days than its threshold (or is used up)."""
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the product runs low."""
+        return self.outlook.low
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """Days left and the threshold."""
+        return {"days_left": self.outlook.days_left, "threshold_days": self.product.low_days}

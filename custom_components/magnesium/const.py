@@ -68,6 +68,11 @@ ATTR_END: Final = "end"
 ATTR_SYMPTOM: Final = "symptom"
 ATTR_REMINDER: Final = "reminder"
 ATTR_MINUTES_DELAY: Final = "minutes"
+ATTR_PRODUCT: Final = "product"
+ATTR_UNITS: Final = "units"
+
+SUBENTRY_PRODUCT: Final = "product"
+MAX_REFILL_UNITS: Final = 10000.0
 
 BASIS_ELEMENTAL: Final = "elemental"
 BASIS_COMPOUND: Final = "compound"
@@ -81,8 +86,11 @@ SERVICE_GET_LOG: Final = "get_log"
 SERVICE_LOG_SIDE_EFFECT: Final = "log_side_effect"
 SERVICE_SKIP_REMINDER: Final = "skip_reminder"
 SERVICE_SNOOZE_REMINDER: Final = "snooze_reminder"
+SERVICE_REFILL: Final = "refill"
 
 # Version 2 adds side-effect records, which version 1 cannot read: a major step, so that an
 # older release refuses the files instead of dropping those records when it rewrites a month.
-STORAGE_VERSION: Final = 2
+# Version 3 adds products: refill records, the product and units of a dose, and the products'
+# use in the index, which an older release would drop when it rewrites a file.
+STORAGE_VERSION: Final = 3
 STORAGE_MINOR_VERSION: Final = 1

@@ -16,7 +16,7 @@ and 25 hours are whole days. Every hot-path operation touches the index and one 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -38,6 +38,7 @@ class Kind(StrEnum):
     TOPICAL = "topical"
     BATH = "bath"
     SIDE_EFFECT = "side_effect"  # ``form`` holds the symptom
+    REFILL = "refill"  # units added to a product's stock; ``form`` holds the product's form
 
 
 class Source(StrEnum):
@@ -155,6 +156,9 @@ class Record:
     area: str | None = None
     salt_g: float | None = None
     minutes: float | None = None
+    product: str | None = None  # the product's name when logged (kept if it is removed)
+    product_id: str | None = None
+    units: float | None = None  # units of the product taken (oral) or added (refill)
 
     @property
     def month(self) -> str:
@@ -177,7 +181,7 @@ class Record:
             "form": self.form,
             "source": self.source.value,
         }
-        for key in ("elemental_mg", "compound_mg", "note", "area", "salt_g", "minutes"):
+        for key in _OPTIONAL_FIELDS:
             if (value := getattr(self, key)) is not None:
                 data[key] = value
         return data
@@ -210,7 +214,23 @@ class Record:
             area=_optional_text(data, "area"),
             salt_g=_optional_number(data, "salt_g"),
             minutes=_optional_number(data, "minutes"),
+            product=_optional_text(data, "product"),
+            product_id=_optional_text(data, "product_id"),
+            units=_optional_number(data, "units"),
         )
+
+
+_OPTIONAL_FIELDS = (
+    "elemental_mg",
+    "compound_mg",
+    "note",
+    "area",
+    "salt_g",
+    "minutes",
+    "product",
+    "product_id",
+    "units",
+)
 
 
 @dataclass(slots=True)
@@ -237,7 +257,7 @@ class DayTotal:
             self.topical += sign
         elif record.kind is Kind.BATH:
             self.baths += sign
-        else:
+        elif record.kind is Kind.SIDE_EFFECT:
             self.side_effects += sign
 
     def as_list(self) -> list[float | int]:
@@ -264,6 +284,75 @@ class DayTotal:
 
 
 @dataclass(slots=True)
+class ProductUsage:
+    """What one product's records add up to: units taken and refilled, units taken per day.
+
+    Kept in the index, so a product's stock and its recent use never need the records.
+    """
+
+    taken: float = 0.0
+    refilled: float = 0.0
+    days: dict[date, float] = field(default_factory=dict)
+
+    @property
+    def net(self) -> float:
+        """Units refilled minus units taken, over all history."""
+        return _round(self.refilled - self.taken)
+
+    def taken_on(self, day: date) -> float:
+        """Units taken on a local day."""
+        return self.days.get(day, 0.0)
+
+    def apply(self, record: Record, day: date, sign: int) -> None:
+        """Add (sign 1) or remove (sign -1) a record of this product."""
+        units = record.units or 0.0
+        if record.kind is Kind.ORAL:
+            self.taken = max(0.0, _round(self.taken + sign * units))
+            left = _round(self.days.get(day, 0.0) + sign * units)
+            if left > 0:
+                self.days[day] = left
+            else:
+                self.days.pop(day, None)
+        elif record.kind is Kind.REFILL:
+            self.refilled = max(0.0, _round(self.refilled + sign * units))
+
+    def as_dict(self, since: date | None = None) -> dict[str, Any]:
+        """Stored form, with the units taken per day from ``since`` on (all: None)."""
+        return {
+            "taken": self.taken,
+            "refilled": self.refilled,
+            "days": _days_dict(self.days, lambda day: since is None or day >= since),
+        }
+
+    @classmethod
+    def from_dict(cls, value: Any) -> ProductUsage:
+        """Read the stored form; raises InvalidRecordError on malformed data."""
+        if not isinstance(value, Mapping):
+            raise InvalidRecordError(f"bad product usage: {value!r}")
+        taken = _optional_number(value, "taken") or 0.0
+        refilled = _optional_number(value, "refilled") or 0.0
+        return cls(taken, refilled, _read_product_days(value.get("days", {})))
+
+
+def _read_product_days(value: Any) -> dict[date, float]:
+    """Read a product's stored units per day; raises InvalidRecordError on malformed data."""
+    if not isinstance(value, Mapping):
+        raise InvalidRecordError(f"bad product days: {value!r}")
+    days: dict[date, float] = {}
+    for key, units in value.items():
+        number = _optional_number({"units": units}, "units")
+        if number is None:
+            raise InvalidRecordError(f"bad product day: {key!r}")
+        days[date.fromisoformat(str(key))] = number
+    return days
+
+
+def _days_dict(days: Mapping[date, float], keep: Callable[[date], bool]) -> dict[str, float]:
+    """Stored form of the per-day values of the days that ``keep`` accepts."""
+    return {day.isoformat(): value for day, value in days.items() if keep(day)}
+
+
+@dataclass(slots=True)
 class Ledger:
     """Index of all history plus the loaded months of records."""
 
@@ -272,6 +361,7 @@ class Ledger:
     month_counts: dict[str, int] = field(default_factory=dict)
     last: dict[Kind, Record] = field(default_factory=dict)
     undo_stack: list[str] = field(default_factory=list)
+    products: dict[str, ProductUsage] = field(default_factory=dict)
     _months: dict[str, list[Record]] = field(default_factory=dict)
 
     # -- time -------------------------------------------------------------------------
@@ -326,6 +416,7 @@ class Ledger:
         insort(records, record, key=_sort_key)
         self.month_counts[month] = self.month_counts.get(month, 0) + 1
         self._day(record).apply(record, 1)
+        self._apply_product(record, 1)
         newest = self.last.get(record.kind)
         if newest is None or _sort_key(record) > _sort_key(newest):
             self.last[record.kind] = record
@@ -355,6 +446,7 @@ class Ledger:
         total.apply(record, -1)
         if total.empty:
             del self.days[day_key]
+        self._apply_product(record, -1)
         if record_id in self.undo_stack:
             self.undo_stack.remove(record_id)
         newest = self.last.get(record.kind)
@@ -400,6 +492,18 @@ class Ledger:
                     self.last[kind] = record
                     return True
         return True
+
+    def _apply_product(self, record: Record, sign: int) -> None:
+        if record.product_id is None or not record.units:
+            return
+        usage = self.products.get(record.product_id)
+        if usage is None:
+            usage = self.products[record.product_id] = ProductUsage()
+        usage.apply(record, self.local_day(record.taken_at), sign)
+
+    def product_usage(self, product_id: str) -> ProductUsage:
+        """What a product's records add up to (nothing yet for a new product)."""
+        return self.products.get(product_id) or ProductUsage()
 
     def _day(self, record: Record) -> DayTotal:
         day_key = self.local_day(record.taken_at)
@@ -447,13 +551,19 @@ class Ledger:
 
     # -- persistence ------------------------------------------------------------------
     def index_dict(self, since: date | None = None) -> dict[str, Any]:
-        """The stored form of the index, with the day totals from ``since`` on (all: None)."""
-        return {
+        """The stored form of the index, with the days from ``since`` on (all: None).
+
+        Its size grows with the days kept, not with records.
+        """
+        data: dict[str, Any] = {
             "days": self.days_dict(since),
             "months": dict(self.month_counts),
             "last": {kind.value: record.as_dict() for kind, record in self.last.items()},
             "undo": list(self.undo_stack),
         }
+        if self.products:
+            data["products"] = {key: usage.as_dict(since) for key, usage in self.products.items()}
+        return data
 
     def days_dict(self, since: date | None = None, year: int | None = None) -> dict[str, Any]:
         """Stored form of the day totals from ``since`` on, or of one year before ``since``."""
@@ -466,22 +576,55 @@ class Ledger:
             )
         }
 
-    def load_days(self, data: Mapping[str, Any], before: date) -> None:
-        """Add stored day totals of days before ``before`` that are not in memory yet."""
+    def archive_dict(self, since: date, year: int) -> dict[str, Any]:
+        """Stored form of one year's days before ``since``: day totals and products' use."""
+        data: dict[str, Any] = {"days": self.days_dict(since, year)}
+        products = {
+            key: days
+            for key, usage in self.products.items()
+            if (days := _days_dict(usage.days, lambda day: day < since and day.year == year))
+        }
+        if products:
+            data["products"] = products
+        return data
+
+    def load_archive(self, data: Mapping[str, Any], before: date) -> None:
+        """Add a stored year's days before ``before`` that are not in memory yet.
+
+        ``data`` is what ``archive_dict`` stored; raises InvalidRecordError when it is damaged
+        (and then changes nothing).
+        """
         if not isinstance(data, Mapping):
             raise InvalidRecordError(f"days are not an object: {type(data).__name__}")
         try:
-            days = {date.fromisoformat(key): value for key, value in dict(data).items()}
-        except (TypeError, ValueError) as err:
+            days = {
+                date.fromisoformat(key): DayTotal.from_list(value)
+                for key, value in dict(data.get("days", {})).items()
+            }
+            products = {
+                str(key): _read_product_days(value)
+                for key, value in dict(data.get("products", {})).items()
+            }
+        except (TypeError, ValueError, OverflowError) as err:
             raise InvalidRecordError(str(err)) from err
-        for day, value in days.items():
+        for day, total in days.items():
             if day < before and day not in self.days:
-                self.days[day] = DayTotal.from_list(value)
+                self.days[day] = total
+        for key, product_days in products.items():
+            usage = self.products.get(key)
+            if usage is None:
+                usage = self.products[key] = ProductUsage()
+            for day, units in product_days.items():
+                if day < before and day not in usage.days:
+                    usage.days[day] = units
 
     def drop_days(self, before: date) -> None:
-        """Forget the day totals before ``before`` (they are stored elsewhere)."""
+        """Forget the days before ``before`` (they are stored elsewhere)."""
         for day in [day for day in self.days if day < before]:
             del self.days[day]
+        for usage in self.products.values():
+            for day in [day for day in usage.days if day < before]:
+                del usage.days[day]
 
     def load_index(self, data: Mapping[str, Any]) -> None:
         """Read the stored index; raises InvalidRecordError on malformed data."""
@@ -498,9 +641,14 @@ class Ledger:
                 for key, value in dict(data.get("last", {})).items()
             }
             undo = [str(item) for item in list(data.get("undo", []))][-UNDO_DEPTH:]
+            products = {
+                str(key): ProductUsage.from_dict(value)
+                for key, value in dict(data.get("products", {})).items()
+            }
         except (TypeError, ValueError, OverflowError) as err:
             raise InvalidRecordError(str(err)) from err
         self.days, self.month_counts, self.last, self.undo_stack = days, months, last, undo
+        self.products = products
 
     def rebuild_index(self, records: Iterable[Record]) -> None:
         """Recompute the index from every record (after a time zone change or repair).
@@ -508,12 +656,13 @@ class Ledger:
         All months must be loaded into the ledger by the caller, who passes them here.
         """
         undo = self.undo_stack
-        self.days, self.month_counts, self.last = {}, {}, {}
+        self.days, self.month_counts, self.last, self.products = {}, {}, {}, {}
         by_month: dict[str, list[Record]] = {}
         for record in records:
             by_month.setdefault(record.month, []).append(record)
             self.month_counts[record.month] = self.month_counts.get(record.month, 0) + 1
             self._day(record).apply(record, 1)
+            self._apply_product(record, 1)
             newest = self.last.get(record.kind)
             if newest is None or _sort_key(record) > _sort_key(newest):
                 self.last[record.kind] = record

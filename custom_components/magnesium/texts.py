@@ -34,16 +34,16 @@ def read_yaml(path: Path) -> Mapping[str, Any]:
     return load_yaml_dict(path)
 
 
-def read_folder(folder: str) -> dict[str, Mapping[str, Any]]:
-    """Find and read every language file of a folder (blocking: run it in the executor)."""
-    return {language: read_yaml(path) for language, path in language_files(folder).items()}
-
-
 async def _async_load(
     hass: HomeAssistant, key: HassKey[dict[str, Mapping[str, Any]]], folder: str
 ) -> dict[str, Mapping[str, Any]]:
     if (loaded := hass.data.get(key)) is None:
-        loaded = await hass.async_add_executor_job(read_folder, folder)
+        # listing the folder is I/O too: in the executor, never in the event loop
+        files = await hass.async_add_executor_job(language_files, folder)
+        loaded = {
+            language: await hass.async_add_executor_job(read_yaml, path)
+            for language, path in files.items()
+        }
         hass.data[key] = loaded
     return loaded
 

@@ -13,13 +13,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
-from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    DOMAIN as HOMEASSISTANT_DOMAIN,
+    Event,
+    HomeAssistant,
+    callback,
+)
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import (
     CONF_DAILY_LIMIT,
     CONF_DAILY_TARGET,
@@ -42,14 +49,18 @@ from .ledger import (
     month_key,
     record_id_time,
 )
+from .products import Outlook, Product, outlook
 
 _LOGGER = logging.getLogger(__name__)
 
-# The index keeps the day totals of recent days (today and the week before are what the
-# entities show); once it holds more than ARCHIVE_AFTER days, the days before the last
-# KEEP_DAYS move to one file per year, read only when a question reaches back that far.
-KEEP_DAYS = 8
-ARCHIVE_AFTER = 40
+# The index keeps the per-day figures (day totals, each product's units per day) of recent
+# days: the entities read them without records (the 7-day average, a product's use over the
+# last 14 days for its run-out date) and must keep doing so for any figure reaching back up
+# to a year. Once the index holds more than ARCHIVE_AFTER days, the days before the last
+# KEEP_DAYS move to one file per year, read only when a question reaches back that far: the
+# index stays bounded, so setting up does not grow with history.
+KEEP_DAYS = 400
+ARCHIVE_AFTER = KEEP_DAYS + 31
 # A dose is on disk in its month's file before the action answers; the index (a summary
 # that can be rebuilt from the months) follows within this many seconds, and at shutdown.
 INDEX_SAVE_DELAY = 10
@@ -59,8 +70,24 @@ class StorageVersionError(HomeAssistantError):
     """Stored data was written by a newer version of the integration."""
 
 
+def _too_new(key: str, version: int | None) -> StorageVersionError:
+    _LOGGER.error("%s was written by a newer version (%s) of the integration", key, version)
+    return StorageVersionError(translation_domain=DOMAIN, translation_key="storage_too_new")
+
+
+# What Home Assistant's Store raises for a file that parses as JSON but is not a store file
+# (no version, no data, a version that is not a number, data that is not an object)
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+
+
 class MagnesiumStore(Store[dict[str, Any]]):
-    """A versioned store of the integration; refuses data from a newer version."""
+    """A versioned store of the integration; refuses data from a newer version.
+
+    A damaged file (one Home Assistant cannot parse, or one that is not a store file) loads as
+    nothing and is kept beside the log; ``damaged_copy`` then names the copy until the next load.
+    """
+
+    damaged_copy: str | None = None
 
     def __init__(self, hass: HomeAssistant, key: str) -> None:
         """Create a store for one file.
@@ -77,12 +104,44 @@ class MagnesiumStore(Store[dict[str, Any]]):
     ) -> dict[str, Any]:
         """Migrate stored data to the current version."""
         if old_major_version > STORAGE_VERSION:
-            raise StorageVersionError(
-                f"{self.key} was written by a newer version ({old_major_version}); "
-                "update the integration"
-            )
-        # 1 -> 2: the same schema; version 2 may also hold side-effect records.
+            raise _too_new(self.key, old_major_version)
+        # 1 -> 2 -> 3: the same schema; version 2 may also hold side-effect records, version 3
+        # refills, the product and units of a dose, and the products' use in the index.
         return old_data
+
+    async def async_load(self) -> dict[str, Any] | None:
+        """Load the data; a damaged file loads as None and sets ``damaged_copy``."""
+        self.damaged_copy = None
+        try:
+            data: Any = await super().async_load()  # any JSON, whatever the type says
+        except STORAGE_TOO_NEW_ERRORS as err:  # Home Assistant's own check, on newer releases
+            raise _too_new(self.key, None) from err
+        except _SHAPE_ERRORS as err:
+            _LOGGER.warning("%s is not a readable store file: %r", self.key, err)
+        else:
+            if data is None:
+                self.damaged_copy = self._take_corruption_notice()
+                return None
+            if isinstance(data, dict):
+                return data
+            _LOGGER.warning("%s holds %s, not an object", self.key, type(data).__name__)
+        name = f"{self.path}.damaged.{dt_util.utcnow():%Y%m%d%H%M%S}"
+        moved = await self.hass.async_add_executor_job(_move_aside, self.path, name)
+        self.damaged_copy = name if moved else self.path
+        return None
+
+    def _take_corruption_notice(self) -> str | None:
+        """Where Home Assistant kept this file when it could not parse it, if it just did.
+
+        Home Assistant moves an unparsable store file aside and raises a general repair issue;
+        it is replaced by ours, which says what it means for this log.
+        """
+        prefix = f"storage_corruption_{self.key}_"
+        for (domain, issue_id), issue in list(ir.async_get(self.hass).issues.items()):
+            if domain == HOMEASSISTANT_DOMAIN and issue_id.startswith(prefix):
+                ir.async_delete_issue(self.hass, HOMEASSISTANT_DOMAIN, issue_id)
+                return str((issue.translation_placeholders or {}).get("corrupt_path", self.path))
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +244,10 @@ class MagnesiumTracker:
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubs: list[CALLBACK_TYPE] = []
         self._midnight_unsub: CALLBACK_TYPE | None = None
+        self._midnight = datetime.min
         self._today: Today | None = None
         self._today_end = datetime.min.replace(tzinfo=UTC)
+        self.products: dict[str, Product] = {}  # by id (the subentry's); set at set-up
 
     # -- life cycle -------------------------------------------------------------------
     def _tz(self) -> ZoneInfo:
@@ -196,6 +257,8 @@ class MagnesiumTracker:
         """Load the index and the current month; rebuild the index if it is stale."""
         data = await self._index_store.async_load()
         stale = False
+        if self._index_store.damaged_copy:
+            self.async_report_damaged("index", self._index_store.damaged_copy)
         if data is None:
             # A new person, or an index that was lost (Home Assistant moves a file it cannot
             # parse aside and loads nothing): months on disk tell the two apart.
@@ -207,10 +270,15 @@ class MagnesiumTracker:
             except InvalidRecordError:
                 _LOGGER.warning("Index of %s is damaged; rebuilding it", self.settings.name)
                 stale = True
+                self.async_report_damaged(
+                    "index", await self._async_copy_aside(index_key(self.entry_id), data)
+                )
             else:
                 stale = data.get("tz") != self.hass.config.time_zone
-        await self._async_ensure_month(month_key(dt_util.utcnow()))
-        if stale or not await self._async_index_current():
+        # a current month that does not match the index is rebuilt here (see _async_ensure_month)
+        if not await self._async_ensure_month(month_key(dt_util.utcnow())) and (
+            stale or not await self._async_index_current()
+        ):
             await self._async_rebuild()
         await self._async_ensure_today()
 
@@ -244,15 +312,10 @@ class MagnesiumTracker:
                     os.path.exists,
                     self.hass.config.path(".storage", month_store_key(self.entry_id, month)),
                 ):
-                    await self._async_ensure_month(month)
+                    if await self._async_ensure_month(month):
+                        return True  # it differed and the index was rebuilt
                     months.append(month)
-        return self._current_month_consistent() and all(
-            self._month_generations.get(month, 0) <= self._generation for month in months
-        )
-
-    def _current_month_consistent(self) -> bool:
-        month = month_key(dt_util.utcnow())
-        return len(self.ledger.month_records(month)) == self.ledger.month_counts.get(month, 0)
+        return all(self._month_generations.get(month, 0) <= self._generation for month in months)
 
     @callback
     def async_start(self) -> None:
@@ -276,8 +339,11 @@ class MagnesiumTracker:
             await self._async_rebuild()
             self._schedule_midnight()
 
-    async def _async_rebuild(self) -> None:
-        """Recompute the index from every stored month (time zone change or repair)."""
+    async def _async_rebuild(self, keep: str | None = None) -> None:
+        """Recompute the index from every stored month (time zone change or repair).
+
+        Afterwards the current month (and ``keep``, already loaded) stay loaded.
+        """
         self.ledger.with_tz(self._tz())
         months = await self.hass.async_add_executor_job(self._stored_months)
         months.update(self.ledger.month_counts)
@@ -290,7 +356,7 @@ class MagnesiumTracker:
         self._days_since = None  # every day is in memory again: the archive is rewritten
         current = month_key(dt_util.utcnow())
         for month in self.ledger.loaded_months():
-            if month != current:
+            if month not in (current, keep):
                 self.ledger.unload_month(month)
         await self._async_save_index()
         await self._async_ensure_today()
@@ -347,8 +413,35 @@ class MagnesiumTracker:
     @callback
     def _changed(self) -> None:
         self._today = None
+        if self._midnight_unsub and self._midnight != self.ledger.next_day_start(dt_util.utcnow()):
+            self._schedule_midnight()  # the clock was set back past a midnight
         for update in list(self._listeners):
             update()
+
+    @callback
+    def async_report_damaged(
+        self, kind: str, path: str, month: str = "", *, year: int | None = None
+    ) -> None:
+        """Tell the user (a repair issue) that a file of this log was damaged and kept at path.
+
+        ``kind`` is "index", "month", "days" (a year's older day totals) or "reminders": each
+        has its own notice saying what was lost.
+        """
+        placeholders = {"name": self.settings.name, "path": path}
+        part = month
+        if month:
+            placeholders["month"] = month
+        if year is not None:
+            placeholders["year"] = part = str(year)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"damaged_{kind}_{self.entry_id}{f'_{part}' if part else ''}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=f"damaged_{kind}",
+            translation_placeholders=placeholders,
+        )
 
     @callback
     def async_update_settings(self, settings: Settings) -> None:
@@ -359,8 +452,9 @@ class MagnesiumTracker:
     def _schedule_midnight(self) -> None:
         if self._midnight_unsub:
             self._midnight_unsub()
+        self._midnight = self.ledger.next_day_start(dt_util.utcnow())
         self._midnight_unsub = async_track_point_in_utc_time(
-            self.hass, self._async_midnight, self.ledger.next_day_start(dt_util.utcnow())
+            self.hass, self._async_midnight, self._midnight
         )
 
     async def _async_midnight(self, _now: datetime) -> None:
@@ -397,6 +491,11 @@ class MagnesiumTracker:
             )
         return self._today
 
+    def outlook(self, product: Product) -> Outlook:
+        """A product's stock and run-out date now (from the index: a few lookups)."""
+        today = self.ledger.local_day(dt_util.utcnow())
+        return outlook(product, self.ledger.product_usage(product.id), today)
+
     def _records_between(self, start: datetime, end: datetime) -> list[Record]:
         """Records of a span whose months are loaded (today's are: see ``_async_ensure_today``)."""
         try:
@@ -415,7 +514,8 @@ class MagnesiumTracker:
     async def async_add(self, record: Record) -> Record:
         """Log a record; it is on disk when this returns."""
         await self._async_ensure_month(record.month)
-        await self._async_ensure_day(record.taken_at)
+        if await self._async_ensure_day(record.taken_at):
+            await self._async_ensure_month(record.month)  # the repair kept only the current one
         self.ledger.add(record)
         await self._async_save(record.month)
         self.hass.bus.async_fire(
@@ -436,8 +536,10 @@ class MagnesiumTracker:
         """Remove a record by id (raises RecordNotFoundError)."""
         month = self.ledger.month_of_id(record_id)
         await self._async_ensure_month(month)
-        if (taken_at := record_id_time(record_id)) is not None:
-            await self._async_ensure_day(taken_at)
+        if (taken_at := record_id_time(record_id)) is not None and await self._async_ensure_day(
+            taken_at
+        ):
+            await self._async_ensure_month(month)  # the repair kept only the current one
         record = self.ledger.remove(record_id)
         if record.kind not in self.ledger.last:
             for older in self.ledger.months_to_search_for_last(record.kind):
@@ -453,8 +555,12 @@ class MagnesiumTracker:
     ) -> tuple[list[Record], list[tuple[date, DayTotal]]]:
         """Records in ``[start, end)`` and the day totals of the days they span."""
         months = self.ledger.months_between(start, end)
+        rebuilt = False
         for month in months:
-            await self._async_ensure_month(month)
+            rebuilt = await self._async_ensure_month(month) or rebuilt
+        if rebuilt:  # a month that differed rebuilt the index, which kept only itself loaded
+            for month in months:
+                await self._async_ensure_month(month)
         records = list(self.ledger.records_between(start, end))
         first = self.ledger.local_day(start) if start else None
         last = self.ledger.local_day(end) if end else None
@@ -473,7 +579,10 @@ class MagnesiumTracker:
         return store
 
     async def _async_read_month(self, month: str) -> list[Record]:
-        data = await self._month_store(month).async_load()
+        store = self._month_store(month)
+        data = await store.async_load()
+        if store.damaged_copy:
+            self.async_report_damaged("month", store.damaged_copy, month)
         items = list(data.get("records", [])) if isinstance(data, dict) else []
         if isinstance(data, dict) and isinstance(data.get("generation"), int):
             self._month_generations[month] = data["generation"]
@@ -487,13 +596,7 @@ class MagnesiumTracker:
 
         The month is rewritten without them at the next change; the copy keeps what was there.
         """
-        name = f"{month_store_key(self.entry_id, month)}.damaged.{dt_util.utcnow():%Y%m%d%H%M%S}"
-        path = self.hass.config.path(".storage", name)
-        try:
-            await self.hass.async_add_executor_job(_write_json, path, data)
-        except OSError as err:
-            _LOGGER.error("Could not keep a copy of the damaged records at %s: %s", path, err)
-            path = str(err)
+        path = await self._async_copy_aside(month_store_key(self.entry_id, month), data)
         ir.async_create_issue(
             self.hass,
             DOMAIN,
@@ -509,15 +612,36 @@ class MagnesiumTracker:
             },
         )
 
-    async def _async_ensure_month(self, month: str) -> None:
-        """Load a month's records into the ledger once, however many callers ask."""
+    async def _async_copy_aside(self, key: str, data: Any) -> str:
+        """Keep a copy of a damaged file's content beside the log; returns where."""
+        name = f"{key}.damaged.{dt_util.utcnow():%Y%m%d%H%M%S}"
+        path = self.hass.config.path(".storage", name)
+        try:
+            await self.hass.async_add_executor_job(_write_json, path, data)
+        except OSError as err:
+            _LOGGER.error("Could not keep a copy of the damaged data at %s: %s", path, err)
+            return str(err)
+        return path
+
+    async def _async_ensure_month(self, month: str) -> bool:
+        """Load a month's records into the ledger once, however many callers ask.
+
+        A month that does not match the index (damaged, or written just before a crash that
+        kept the index from being written) rebuilds the index; returns whether it did.
+        """
         if month in self.ledger.loaded_months():
-            return
+            return False
         lock = self._month_locks.setdefault(month, asyncio.Lock())
         async with lock:
             if month in self.ledger.loaded_months():
-                return
-            self.ledger.load_month(month, await self._async_read_month(month))
+                return False
+            records = await self._async_read_month(month)
+            self.ledger.load_month(month, records)
+            if len(records) == self.ledger.month_counts.get(month, 0):
+                return False
+            _LOGGER.warning("Index of %s differs from %s; rebuilding", self.settings.name, month)
+            await self._async_rebuild(keep=month)
+            return True
 
     async def _async_save(self, month: str) -> None:
         """Write the month, then the index; a dose is on disk when this returns.
@@ -594,27 +718,55 @@ class MagnesiumTracker:
     def _days_store(self, year: int) -> MagnesiumStore:
         return MagnesiumStore(self.hass, days_store_key(self.entry_id, year))
 
-    async def _async_ensure_day(self, moment: datetime) -> None:
-        """Load the archived totals of a day before the index's days, before changing it."""
-        day = self.ledger.local_day(moment)
-        if self._days_since is not None and day < self._days_since:
-            await self._async_load_archived_days(day, day)
-            self._dirty_years.add(day.year)
+    async def _async_ensure_day(self, moment: datetime) -> bool:
+        """Load the archived totals of a day before the index's days, before changing it.
 
-    async def _async_load_archived_days(self, first: date | None, last: date | None) -> None:
-        """Put the archived day totals of the days ``first`` to ``last`` in memory."""
-        since = self._days_since
-        if since is None or (first is not None and first >= since):
-            return
-        for year in sorted(self._day_years):
-            if (first is None or year >= first.year) and (last is None or year <= last.year):
-                data = await self._days_store(year).async_load()
-                try:
-                    self.ledger.load_days(
-                        data.get("days", {}) if isinstance(data, dict) else {}, since
-                    )
-                except InvalidRecordError as err:
-                    _LOGGER.warning("Skipping damaged day totals of %s: %s", year, err)
+        Returns whether a damaged yearly file made it rebuild the index first.
+        """
+        day = self.ledger.local_day(moment)
+        if self._days_since is None or day >= self._days_since:
+            return False
+        rebuilt = await self._async_load_archived_days(day, day)
+        if self._days_since is not None and day < self._days_since:
+            self._dirty_years.add(day.year)
+        return rebuilt
+
+    async def _async_load_archived_days(self, first: date | None, last: date | None) -> bool:
+        """Put the archived days of the days ``first`` to ``last`` in memory.
+
+        A damaged or missing yearly file is set aside and the index is rebuilt from the months
+        (which rewrites every yearly file) before the days are read; returns whether it was.
+        """
+        rebuilt = False
+        while (since := self._days_since) is not None and (first is None or first < since):
+            intact = True
+            for year in sorted(self._day_years):
+                if (first is None or year >= first.year) and (last is None or year <= last.year):
+                    intact = await self._async_load_year(year, since) and intact
+            if intact or rebuilt:
+                break
+            await self._async_rebuild()
+            rebuilt = True
+        return rebuilt
+
+    async def _async_load_year(self, year: int, since: date) -> bool:
+        """Read one yearly file of days; returns False when it is damaged or missing."""
+        store = self._days_store(year)
+        data = await store.async_load()
+        if store.damaged_copy:
+            self.async_report_damaged("days", store.damaged_copy, year=year)
+            return False
+        if data is None:
+            _LOGGER.warning("Day totals of %s of %s are missing", year, self.settings.name)
+            return False
+        try:
+            self.ledger.load_archive(data, since)
+        except InvalidRecordError as err:
+            _LOGGER.warning("Day totals of %s of %s are damaged: %s", year, self.settings.name, err)
+            path = await self._async_copy_aside(days_store_key(self.entry_id, year), data)
+            self.async_report_damaged("days", path, year=year)
+            return False
+        return True
 
     def _archive_due(self) -> bool:
         today = self.ledger.local_day(dt_util.utcnow())
@@ -635,11 +787,13 @@ class MagnesiumTracker:
                 moving |= self._day_years
             else:
                 for year in moving:
-                    await self._async_load_archived_days(date(year, 1, 1), date(year, 12, 31))
+                    first, last = date(year, 1, 1), date(year, 12, 31)
+                    if await self._async_load_archived_days(first, last):
+                        return  # rebuilt: every day was archived afresh
             self._dirty_years |= moving
             self._days_since = since = new_since
         for year in sorted(self._dirty_years):
-            await self._days_store(year).async_save({"days": self.ledger.days_dict(since, year)})
+            await self._days_store(year).async_save(self.ledger.archive_dict(since, year))
             self._day_years.add(year)
         self._dirty_years.clear()
 
@@ -652,6 +806,15 @@ def _months_from(first: str, last: str) -> list[str]:
         months.append(key)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def _move_aside(path: str, name: str) -> bool:
+    """Rename a file, when it exists (runs in the executor)."""
+    try:
+        os.replace(path, name)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _write_json(path: str, data: Any) -> None:
