@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -225,6 +226,41 @@ def test_product_use_round_trips_and_rebuilds() -> None:
     del stored["products"]
     fresh.load_index(stored)
     assert fresh.products == {}
+
+
+def test_product_use_per_day_moves_to_the_yearly_files_and_back() -> None:
+    ledger = Ledger(tz=BERLIN)
+    old = NOON - timedelta(days=200)  # 2025-11-22
+    ledger.add(dose_record(CAPSULES, 2, old, Source.ACTION))
+    ledger.add(dose_record(CAPSULES, 1, NOON, Source.ACTION))
+    since = date(2026, 1, 1)
+    year = ledger.archive_dict(since, 2025)
+    assert year == {
+        "days": {"2025-11-22": [200.0, 1, 0, 0]},
+        "products": {"glyc": {"2025-11-22": 2.0}},
+    }
+    assert ledger.archive_dict(since, 2024) == {"days": {}}
+    assert ledger.index_dict(since)["products"]["glyc"]["days"] == {"2026-06-10": 1.0}
+    full = ledger.index_dict()
+    ledger.drop_days(since)
+    assert ledger.product_usage("glyc").days == {date(2026, 6, 10): 1.0}
+    assert ledger.product_usage("glyc").taken == 3.0  # the totals stay
+    # a damaged year changes nothing
+    for damaged in (
+        [1, 2],
+        {"days": {"2025-11-22": "much"}},
+        {"products": {"glyc": {"2025-11-22": "two"}}},
+        {"products": {"glyc": {"someday": 2.0}}},
+        {"products": {"glyc": [2.0]}},
+    ):
+        with pytest.raises(InvalidRecordError):
+            ledger.load_archive(damaged, since)  # type: ignore[arg-type]
+        assert len(ledger.days) == 1
+    ledger.load_archive(json.loads(json.dumps(year)), since)
+    assert ledger.index_dict() == full
+    # a product the index no longer knows keeps its archived days
+    ledger.load_archive({"products": {"gone": {"2025-11-22": 1.0}}}, since)
+    assert ledger.product_usage("gone").days == {date(2025, 11, 22): 1.0}
 
 
 @pytest.mark.parametrize(

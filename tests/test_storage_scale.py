@@ -7,13 +7,16 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.magnesium.tracker import ARCHIVE_AFTER, KEEP_DAYS
 
 from .conftest import TIME_ZONE, call, setup_entry
 from .test_init import restarted
+from .test_products import GLYCINATE, setup_with_products
 
 BERLIN = dt_util.get_time_zone(TIME_ZONE)
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=BERLIN)
@@ -135,3 +138,83 @@ async def test_crash_before_the_index_followed_into_a_new_month(
     response = await call(hass, "get_log")
     assert [record["elemental_mg"] for record in response["records"]] == [100.0, 50.0]
     assert [day["oral_mg"] for day in response["days"]] == [150.0]
+
+
+async def test_products_use_per_day_moves_with_the_days(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """The yearly files keep each product's units per day; the recent ones stay in the index."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    entry = await setup_with_products(hass, (GLYCINATE, "glyc"))
+    older = NOW - timedelta(days=ARCHIVE_AFTER + 5)
+    glycinate = "Doctor's Best glycinate"
+    await call(hass, "log_dose", product=glycinate, units=2, taken_at=older.isoformat())
+    recent = NOW - timedelta(days=3)
+    await call(hass, "log_dose", product=glycinate, units=1, taken_at=recent.isoformat())
+    await entry.runtime_data.tracker.async_flush()
+    usage = index(hass_storage, entry)["products"]["glyc"]
+    assert usage["days"] == {recent.date().isoformat(): 1.0}
+    assert usage["taken"] == 3.0
+    archive = hass_storage[f"magnesium.{entry.entry_id}.days.{older.year}"]["data"]
+    assert archive["products"] == {"glyc": {older.date().isoformat(): 2.0}}
+
+    # a dose back-dated into the archived day adds to the file; deleting it takes it away
+    later = (older + timedelta(hours=1)).isoformat()
+    extra = await call(hass, "log_dose", product=glycinate, units=1, taken_at=later)
+    await entry.runtime_data.tracker.async_flush()
+    archive = hass_storage[f"magnesium.{entry.entry_id}.days.{older.year}"]["data"]
+    assert archive["products"] == {"glyc": {older.date().isoformat(): 3.0}}
+    await call(hass, "delete_record", record_id=extra["record_id"])
+    await entry.runtime_data.tracker.async_flush()
+    archive = hass_storage[f"magnesium.{entry.entry_id}.days.{older.year}"]["data"]
+    assert archive["products"] == {"glyc": {older.date().isoformat(): 2.0}}
+    assert entry.runtime_data.tracker.ledger.product_usage("glyc").days == {recent.date(): 1.0}
+    assert hass.states.get("sensor.doctor_s_best_glycinate_stock").state == "17"
+
+    # rebuilt from the months (another time zone with the same days), the same figures again
+    await hass.config.async_update(time_zone="Europe/Paris")
+    await hass.async_block_till_done()
+    assert entry.runtime_data.tracker.ledger.tz.key == "Europe/Paris"
+    assert hass_storage[f"magnesium.{entry.entry_id}.days.{older.year}"]["data"] == archive
+    assert index(hass_storage, entry)["products"]["glyc"]["days"] == {
+        recent.date().isoformat(): 1.0
+    }
+
+
+@pytest.mark.parametrize("damage", ["damaged", "missing"])
+async def test_damaged_year_of_days_is_rebuilt_before_a_back_dated_dose(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    damage: str,
+) -> None:
+    """A yearly file that cannot be read is rebuilt from the months before it is changed."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    entry = await setup_entry(hass)
+    older = NOW - timedelta(days=ARCHIVE_AFTER + 5)
+    await log(hass, 20, older)
+    await log(hass, 30)
+    await entry.runtime_data.tracker.async_flush()
+    key = f"magnesium.{entry.entry_id}.days.{older.year}"
+    if damage == "damaged":
+        hass_storage[key]["data"] = {"days": {"not a day": [1, 2]}}
+    else:
+        del hass_storage[key]
+
+    await log(hass, 5, older + timedelta(hours=1))
+    await entry.runtime_data.tracker.async_flush()
+    assert hass_storage[key]["data"]["days"] == {older.date().isoformat(): [25.0, 2, 0, 0]}
+    response = await call(hass, "get_log")
+    assert [day["oral_mg"] for day in response["days"]] == [25.0, 30.0]
+    issues = [
+        issue for (domain, _), issue in ir.async_get(hass).issues.items() if domain == "magnesium"
+    ]
+    if damage == "damaged":
+        assert [issue.translation_key for issue in issues] == ["damaged_days"]
+        placeholders = issues[0].translation_placeholders or {}
+        assert placeholders["year"] == str(older.year)
+        assert ".damaged." in placeholders["path"]
+    else:  # nothing damaged to tell about: the totals are simply there again
+        assert not issues
