@@ -20,15 +20,18 @@ class ShowsChanges(Entity):
 
     _shown: tuple[Any, ...] | None = None
 
+    async def async_added_to_hass(self) -> None:
+        """Remember what the first state (written once this returns) shows."""
+        await super().async_added_to_hass()
+        self._shown = self._shown_now()
+
+    def _shown_now(self) -> tuple[Any, ...]:
+        return (self.available, self.state, self.state_attributes, self.extra_state_attributes)
+
     @callback
     def _async_changed(self) -> None:
         """Write the state when what it shows changed (most figures stay put on a change)."""
-        shown = (
-            self.available,
-            self.state,
-            self.state_attributes,
-            self.extra_state_attributes,
-        )
+        shown = self._shown_now()
         if shown != self._shown:
             self.async_write_ha_state()
             self._shown = shown
@@ -75,6 +78,17 @@ class ReminderEntity(MagnesiumEntity):
     @callback
     def _async_subscribe(self) -> CALLBACK_TYPE:
         return self.reminders.async_add_listener(self._async_changed)
+
+
+class SettingEntity(ReminderEntity):
+    """A reminder setting (time, switch, amount, form, product): it follows the settings only.
+
+    What it shows changes with the settings, never with a dose, so a dose does not look at it.
+    """
+
+    @callback
+    def _async_subscribe(self) -> CALLBACK_TYPE:
+        return self.reminders.async_add_settings_listener(self._async_changed)
 
 
 class ProductEntity(ShowsChanges):

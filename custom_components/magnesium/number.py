@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .const import MIN_SETTING_MG
-from .entity import ReminderEntity
+from .entity import SettingEntity
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .schedule import Slot, planned_amount
 
@@ -29,7 +29,7 @@ async def async_setup_entry(
     async_add_entities(SlotAmount(entry.runtime_data, slot) for slot in Slot)
 
 
-class SlotAmount(ReminderEntity, NumberEntity):
+class SlotAmount(SettingEntity, NumberEntity):
     """A slot's planned amount at the full daily target (half of it unless set).
 
     While a start-low plan climbs, the reminders scale it down in proportion.

@@ -180,8 +180,12 @@ class ReminderManager:
         self._texts: dict[str, str] = {}
         self._evaluation: Evaluation | None = None
         self._listeners: list[CALLBACK_TYPE] = []
+        self._settings_listeners: list[CALLBACK_TYPE] = []
+        self._settings_seen = tracker.settings
         self._reminder_listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self._timer: CALLBACK_TYPE | None = None
+        self._timer_at: datetime | None = None
+        self._side_effect_issue: tuple[int, str] | None = None  # what the notice says now
         self._unsubs: list[CALLBACK_TYPE] = []
         self._taking: set[Reminder] = set()
         self._dirty = False
@@ -242,6 +246,16 @@ class ReminderManager:
         """Call ``update`` whenever a reminder changes; returns the remover."""
         self._listeners.append(update)
         return lambda: self._listeners.remove(update)
+
+    @callback
+    def async_add_settings_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update`` whenever a setting changes (not on every dose); returns the remover.
+
+        The settings are the slots, the bath, the slots' products, the entry's options and the
+        person's daily target and limit.
+        """
+        self._settings_listeners.append(update)
+        return lambda: self._settings_listeners.remove(update)
 
     @callback
     def async_add_reminder_listener(
@@ -309,6 +323,13 @@ class ReminderManager:
     def _settings_changed(self) -> None:
         self._schedule_save()
         self._async_update()
+        self._tell_settings()
+
+    @callback
+    def _tell_settings(self) -> None:
+        self._settings_seen = self.tracker.settings
+        for update in list(self._settings_listeners):
+            update()
 
     # -- state ------------------------------------------------------------------------
     @property
@@ -358,13 +379,17 @@ class ReminderManager:
                 if was.is_due and not status.is_due and key in state.announced:
                     self.hass.async_create_task(self._async_clear(key))
         self._update_side_effect_issue()
-        if self._timer:
-            self._timer()
-        self._timer = async_track_point_in_utc_time(
-            self.hass, self._async_timer, evaluation.next_check
-        )
+        if self._timer is None or self._timer_at != evaluation.next_check:  # else it stays
+            if self._timer:
+                self._timer()
+            self._timer_at = evaluation.next_check
+            self._timer = async_track_point_in_utc_time(
+                self.hass, self._async_timer, evaluation.next_check
+            )
         for update in list(self._listeners):
             update()
+        if self.tracker.settings is not self._settings_seen:  # the daily target or limit
+            self._tell_settings()
 
     @callback
     def _async_timer(self, _now: datetime) -> None:
@@ -591,6 +616,10 @@ class ReminderManager:
     def _update_side_effect_issue(self) -> None:
         issue_id = f"side_effects_{self.tracker.entry_id}"
         count = self.tracker.today.side_effects_7d
+        name = self.tracker.settings.name
+        if (count, name) == self._side_effect_issue:
+            return  # the notice already says this
+        self._side_effect_issue = (count, name)
         if count:
             ir.async_create_issue(
                 self.hass,
@@ -600,7 +629,7 @@ class ReminderManager:
                 is_persistent=False,
                 severity=ir.IssueSeverity.WARNING,
                 translation_key="side_effects",
-                translation_placeholders={"name": self.tracker.settings.name, "count": str(count)},
+                translation_placeholders={"name": name, "count": str(count)},
             )
         else:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from functools import lru_cache
 import math
 from typing import Any
 
@@ -114,6 +115,11 @@ def local_moment(day: date, at: time, tz: tzinfo) -> datetime:
     A time skipped when clocks go forward lands after the gap (02:30 becomes 03:30); a time
     that occurs twice when clocks go back is its first occurrence (PEP 495, fold=0).
     """
+    return _local_moment(day, at, tz, at.fold)
+
+
+@lru_cache(maxsize=64)  # the reminders ask for the same few moments on every change of a day
+def _local_moment(day: date, at: time, tz: tzinfo, _fold: int) -> datetime:
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
@@ -124,13 +130,20 @@ def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
 
 def windows(day: date, morning: time, evening: time, tz: tzinfo) -> dict[Slot, Window]:
     """The morning and evening windows of a local day (see the module docstring)."""
+    early, late, swapped = _windows(day, morning, evening, tz, morning.fold, evening.fold)
+    if swapped:  # the "evening" dose set earlier than the "morning" one: each keeps its time
+        return {Slot.MORNING: late, Slot.EVENING: early}
+    return {Slot.MORNING: early, Slot.EVENING: late}
+
+
+@lru_cache(maxsize=16)
+def _windows(
+    day: date, morning: time, evening: time, tz: tzinfo, *_folds: int
+) -> tuple[Window, Window, bool]:
     start, end = day_bounds(day, tz)
     first, second = local_moment(day, morning, tz), local_moment(day, evening, tz)
     middle = min(first, second) + abs(second - first) / 2
-    early, late = Window(start, middle), Window(middle, end)
-    if second < first:  # the "evening" dose set earlier than the "morning" one: each keeps its time
-        return {Slot.MORNING: late, Slot.EVENING: early}
-    return {Slot.MORNING: early, Slot.EVENING: late}
+    return Window(start, middle), Window(middle, end), second < first
 
 
 def slot_status(

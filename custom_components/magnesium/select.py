@@ -7,7 +7,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .entity import ReminderEntity
+from .entity import SettingEntity
 from .knowledge import ORAL_FORM_KEYS
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .schedule import Slot
@@ -26,7 +26,7 @@ async def async_setup_entry(
         async_add_entities(SlotProduct(entry.runtime_data, slot) for slot in Slot)
 
 
-class SlotForm(ReminderEntity, SelectEntity):
+class SlotForm(SettingEntity, SelectEntity):
     """The form a slot's reminder suggests (malate mornings, glycinate evenings)."""
 
     def __init__(self, data: MagnesiumData, slot: Slot) -> None:
@@ -55,7 +55,7 @@ class SlotForm(ReminderEntity, SelectEntity):
 NO_PRODUCT = "none"
 
 
-class SlotProduct(ReminderEntity, SelectEntity):
+class SlotProduct(SettingEntity, SelectEntity):
     """The product a slot's dose is taken from; Taken then logs its units."""
 
     def __init__(self, data: MagnesiumData, slot: Slot) -> None:

@@ -11,7 +11,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .entity import ReminderEntity
+from .entity import SettingEntity
 from .reminders import ReminderManager
 from .runtime import MagnesiumConfigEntry
 from .schedule import Slot
@@ -61,7 +61,7 @@ async def async_setup_entry(
     async_add_entities(ReminderTime(entry.runtime_data, description) for description in TIMES)
 
 
-class ReminderTime(ReminderEntity, TimeEntity):
+class ReminderTime(SettingEntity, TimeEntity):
     """The time of a reminder, kept across restarts."""
 
     entity_description: ReminderTimeDescription
