@@ -944,10 +944,13 @@ def test_index_round_trip() -> None:
             "bath": records[4].as_dict(),
         },
         "undo": [record.id for record in records],
+        # Berlin minutes from the day's start: 00:30; 00:30 and 13:30; 03:00
+        "dose_minutes": {"2026-01-01": [30], "2026-01-15": [30, 810], "2026-02-01": [180]},
     }
     fresh = Ledger(tz=BERLIN)
     fresh.load_index(stored)
     assert fresh.days == ledger.days
+    assert fresh.dose_minutes == ledger.dose_minutes
     assert fresh.month_counts == ledger.month_counts
     assert fresh.last == ledger.last
     assert fresh.undo_stack == ledger.undo_stack

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     TOPICAL = "topical"
     BATH = "bath"
     SIDE_EFFECT = "side_effect"  # ``form`` holds the symptom
+    MEDICINE = "medicine"  # ``form`` holds the medicine (an interaction key); not intake
 
 
 class Source(StrEnum):
@@ -237,7 +238,7 @@ class DayTotal:
             self.topical += sign
         elif record.kind is Kind.BATH:
             self.baths += sign
-        else:
+        elif record.kind is Kind.SIDE_EFFECT:
             self.side_effects += sign
 
     def as_list(self) -> list[float | int]:
@@ -272,7 +273,10 @@ class Ledger:
     month_counts: dict[str, int] = field(default_factory=dict)
     last: dict[Kind, Record] = field(default_factory=dict)
     undo_stack: list[str] = field(default_factory=list)
+    # minutes from the local day's start of each oral dose, per day (for adherence)
+    dose_minutes: dict[date, list[int]] = field(default_factory=dict)
     _months: dict[str, list[Record]] = field(default_factory=dict)
+    _first_day: date | None = None
 
     # -- time -------------------------------------------------------------------------
     def local_day(self, moment: datetime) -> date:
@@ -326,6 +330,7 @@ class Ledger:
         insort(records, record, key=_sort_key)
         self.month_counts[month] = self.month_counts.get(month, 0) + 1
         self._day(record).apply(record, 1)
+        self._track_dose_minute(record, 1)
         newest = self.last.get(record.kind)
         if newest is None or _sort_key(record) > _sort_key(newest):
             self.last[record.kind] = record
@@ -353,8 +358,10 @@ class Ledger:
         day_key = self.local_day(record.taken_at)
         total = self._day(record)
         total.apply(record, -1)
+        self._track_dose_minute(record, -1)
         if total.empty:
             del self.days[day_key]
+            self._first_day = None
         if record_id in self.undo_stack:
             self.undo_stack.remove(record_id)
         newest = self.last.get(record.kind)
@@ -401,11 +408,38 @@ class Ledger:
                     return True
         return True
 
+    def _track_dose_minute(self, record: Record, sign: int) -> None:
+        """Keep the minute of the day of each oral dose (adherence needs no records then)."""
+        if record.kind is not Kind.ORAL:
+            return
+        day = self.local_day(record.taken_at)
+        minute = (record.taken_at - self.day_start(day)) // timedelta(minutes=1)
+        minutes = self.dose_minutes.setdefault(day, [])
+        if sign > 0:
+            insort(minutes, minute)
+        elif minute in minutes:
+            minutes.remove(minute)
+        if not minutes:
+            del self.dose_minutes[day]
+
+    def dose_times(self, day: date) -> list[datetime]:
+        """When the oral doses of a local day were taken (to the minute), from the index."""
+        start = self.day_start(day)
+        return [start + timedelta(minutes=minute) for minute in self.dose_minutes.get(day, ())]
+
+    def first_day(self) -> date | None:
+        """The first local day with a record (worked out once, then kept up to date)."""
+        if self._first_day is None and self.days:
+            self._first_day = min(self.days)
+        return self._first_day
+
     def _day(self, record: Record) -> DayTotal:
         day_key = self.local_day(record.taken_at)
         total = self.days.get(day_key)
         if total is None:
             total = self.days[day_key] = DayTotal()
+            if self._first_day is not None and day_key < self._first_day:
+                self._first_day = day_key
         return total
 
     # -- questions --------------------------------------------------------------------
@@ -453,6 +487,9 @@ class Ledger:
             "months": dict(self.month_counts),
             "last": {kind.value: record.as_dict() for kind, record in self.last.items()},
             "undo": list(self.undo_stack),
+            "dose_minutes": {
+                day.isoformat(): list(minutes) for day, minutes in self.dose_minutes.items()
+            },
         }
 
     def load_index(self, data: Mapping[str, Any]) -> None:
@@ -470,9 +507,14 @@ class Ledger:
                 for key, value in dict(data.get("last", {})).items()
             }
             undo = [str(item) for item in list(data.get("undo", []))][-UNDO_DEPTH:]
+            dose_minutes = {
+                date.fromisoformat(key): sorted(_minute(item) for item in value)
+                for key, value in dict(data.get("dose_minutes", {})).items()
+            }
         except (TypeError, ValueError, OverflowError) as err:
             raise InvalidRecordError(str(err)) from err
         self.days, self.month_counts, self.last, self.undo_stack = days, months, last, undo
+        self.dose_minutes, self._first_day = dose_minutes, None
 
     def rebuild_index(self, records: Iterable[Record]) -> None:
         """Recompute the index from every record (after a time zone change or repair).
@@ -481,11 +523,13 @@ class Ledger:
         """
         undo = self.undo_stack
         self.days, self.month_counts, self.last = {}, {}, {}
+        self.dose_minutes, self._first_day = {}, None
         by_month: dict[str, list[Record]] = {}
         for record in records:
             by_month.setdefault(record.month, []).append(record)
             self.month_counts[record.month] = self.month_counts.get(record.month, 0) + 1
             self._day(record).apply(record, 1)
+            self._track_dose_minute(record, 1)
             newest = self.last.get(record.kind)
             if newest is None or _sort_key(record) > _sort_key(newest):
                 self.last[record.kind] = record
@@ -497,6 +541,12 @@ class Ledger:
     def with_tz(self, tz: tzinfo) -> None:
         """Change the time zone of day boundaries (the index must then be rebuilt)."""
         self.tz = tz
+
+
+def _minute(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 25 * 60:
+        raise InvalidRecordError(f"bad minute of the day: {value!r}")
+    return value
 
 
 def _taken_at(record: Record) -> datetime:
