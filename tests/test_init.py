@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.magnesium.const import DOMAIN
+from custom_components.magnesium.const import DOMAIN, STORAGE_VERSION
 
 from .conftest import TIME_ZONE, call, make_entry, sensor_state, setup_entry
 
@@ -82,7 +82,7 @@ async def test_restart_keeps_records_and_states(
     month = first["taken_at"][:7]
     stored = hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"]
     assert len(stored) == 3
-    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 2
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == STORAGE_VERSION
     await hass.config_entries.async_unload(entry.entry_id)
 
     async with restarted(entry) as fresh:
@@ -285,7 +285,7 @@ async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry
     assert device.identifiers == {(DOMAIN, entry.entry_id)}
     assert device.name == "Alex"
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(entities) == 28
+    assert len(entities) == 33
     assert all(item.device_id == device.id for item in entities)
     assert all(item.unique_id.startswith(entry.entry_id) for item in entities)
     assert all(item.translation_key for item in entities)
@@ -386,10 +386,12 @@ async def test_lost_index_is_rebuilt_not_taken_for_a_new_person(
         assert [record["elemental_mg"] for record in response["records"]] == [50.0, 150.0]
 
 
-async def test_version_1_files_load_and_are_written_as_version_2(
-    hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str
+@pytest.mark.parametrize("version", [1, 2])
+async def test_older_files_load_and_are_written_as_version_3(
+    hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str, version: int
 ) -> None:
-    """Files of the first release (before side effects) load unchanged."""
+    """Files of the first release (before side effects) and of version 2 (before medicines
+    and dose minutes) load unchanged; the index gains the dose minutes from the months."""
     entry = make_entry()
     now = dt_util.utcnow()
     month = f"{now:%Y-%m}"
@@ -409,12 +411,16 @@ async def test_version_1_files_load_and_are_written_as_version_2(
         ),
         (f"magnesium.{entry.entry_id}.{month}", {"records": [record]}),
     ):
-        hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+        hass_storage[key] = {"version": version, "minor_version": 1, "key": key, "data": data}
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert value(hass, "oral_magnesium_today") == "120.0"
     await call(hass, "log_side_effect", symptom="nausea")
-    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 2
-    assert hass_storage[f"magnesium.{entry.entry_id}.{month}"]["version"] == 2
+    index = hass_storage[f"magnesium.{entry.entry_id}"]
+    assert index["version"] == STORAGE_VERSION == 3
+    assert hass_storage[f"magnesium.{entry.entry_id}.{month}"]["version"] == 3
     assert value(hass, "oral_magnesium_today") == "120.0"
+    local = dt_util.as_local(now - timedelta(minutes=5))
+    assert index["data"]["dose_minutes"] == {day: [local.hour * 60 + local.minute]}
+    assert hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"][0] == record

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util import dt as dt_util
 
 from .assist import async_setup_assist
 from .blueprint_installer import async_install_blueprints
 from .compat import STORAGE_TOO_NEW_ERRORS
-from .const import DOMAIN
+from .const import CONF_MEDICINE, CONF_TIMES, DOMAIN, SUBENTRY_MEDICINE
+from .knowledge import INTERACTIONS_BY_KEY
 from .reminders import ReminderManager, ReminderOptions
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .services import async_setup_services
+from .spacing import MedicinePlan
 from .tracker import MagnesiumTracker, Settings, StorageVersionError
 
 __all__ = ["MagnesiumConfigEntry", "MagnesiumData"]
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.CALENDAR,
     Platform.EVENT,
     Platform.NUMBER,
     Platform.SELECT,
@@ -61,6 +67,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
             translation_key="storage_unreadable",
             translation_placeholders={"error": str(err)},
         ) from err
+    reminders.adherence_since = dt_util.as_local(entry.created_at).date()
+    reminders.medicines = medicine_plans(entry)
     entry.runtime_data = MagnesiumData(tracker, reminders)
     tracker.async_start()
     entry.async_on_unload(tracker.async_stop)
@@ -77,6 +85,28 @@ async def _async_options_updated(hass: HomeAssistant, entry: MagnesiumConfigEntr
     data = entry.runtime_data
     data.tracker.async_update_settings(Settings.from_entry(entry.title, entry.options))
     data.reminders.async_update_options(ReminderOptions.from_options(entry.options))
+    data.reminders.async_set_medicines(medicine_plans(entry))
+
+
+def medicine_plans(entry: MagnesiumConfigEntry) -> tuple[MedicinePlan, ...]:
+    """The medicines of an entry's subentries (unknown ones and bad times are left out)."""
+    plans = []
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type != SUBENTRY_MEDICINE:
+            continue
+        medicine = subentry.data.get(CONF_MEDICINE)
+        item = INTERACTIONS_BY_KEY.get(str(medicine))
+        if item is None or not item.spaced:
+            continue
+        times = []
+        for text in subentry.data.get(CONF_TIMES) or ():
+            try:
+                times.append(time.fromisoformat(str(text)))
+            except ValueError:
+                continue
+        if times:
+            plans.append(MedicinePlan(item.key, tuple(sorted(times))))
+    return tuple(plans)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> bool:
@@ -92,3 +122,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -
     reminders = ReminderManager(hass, tracker, ReminderOptions.from_options(entry.options))
     await reminders.async_remove_files()
     await tracker.async_remove_files()
+    ir.async_delete_issue(hass, DOMAIN, f"ask_doctor_{entry.entry_id}")

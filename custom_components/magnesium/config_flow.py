@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers import selector
@@ -13,9 +20,11 @@ from homeassistant.util import dt as dt_util, slugify
 
 from .compat import vol
 from .const import (
+    CONF_ASK_DOCTOR,
     CONF_BATH_WEEKDAYS,
     CONF_DAILY_LIMIT,
     CONF_DAILY_TARGET,
+    CONF_MEDICINE,
     CONF_NOTIFY_ENTITIES,
     CONF_NOTIFY_SERVICES,
     CONF_PERSON,
@@ -25,6 +34,7 @@ from .const import (
     CONF_RAMP_START,
     CONF_RAMP_STEP,
     CONF_SNOOZE_MINUTES,
+    CONF_TIMES,
     DEFAULT_BATH_WEEKDAYS,
     DEFAULT_DAILY_LIMIT,
     DEFAULT_DAILY_TARGET,
@@ -36,9 +46,11 @@ from .const import (
     MAX_RAMP_EVERY_DAYS,
     MAX_SNOOZE_MINUTES,
     MIN_SETTING_MG,
+    SUBENTRY_MEDICINE,
     WEEKDAYS,
 )
-from .knowledge import UPPER_LIMIT_ADULT_MG
+from .knowledge import SPACED_INTERACTIONS, UPPER_LIMIT_ADULT_MG
+from .spacing import parse_times
 
 CONF_NAME = "name"
 SECTIONS = ("notifications", "epsom_baths", "start_low")
@@ -122,6 +134,14 @@ class MagnesiumConfigFlow(ConfigFlow, domain=DOMAIN):
         """Edit the same settings later."""
         return MagnesiumOptionsFlow()
 
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Medicines taken at set times are subentries of the person's entry."""
+        return {SUBENTRY_MEDICINE: MedicineSubentryFlow}
+
 
 class MagnesiumOptionsFlow(OptionsFlow):
     """Change the settings and reminders; applied without a restart."""
@@ -139,11 +159,18 @@ class MagnesiumOptionsFlow(OptionsFlow):
             ):
                 errors[CONF_PERSON] = "person_in_use"
             if not errors:
+                options[CONF_ASK_DOCTOR] = bool(user_input.get(CONF_ASK_DOCTOR, False))
                 options |= _reminder_options(user_input, entry.options)
                 self.hass.config_entries.async_update_entry(entry, unique_id=unique_id)
                 return self.async_create_entry(data=options)
         defaults = {**entry.options, **_flatten(user_input or {})}
-        schema = {**_settings_schema(defaults), **_reminder_schema(self.hass, defaults)}
+        schema = {
+            **_settings_schema(defaults),
+            vol.Required(CONF_ASK_DOCTOR, default=bool(defaults.get(CONF_ASK_DOCTOR))): (
+                selector.BooleanSelector()
+            ),
+            **_reminder_schema(self.hass, defaults),
+        }
         return self.async_show_form(step_id="init", data_schema=vol.Schema(schema), errors=errors)
 
 
@@ -239,3 +266,40 @@ def _number(minimum: float, maximum: float, unit: str) -> selector.NumberSelecto
             mode=selector.NumberSelectorMode.BOX,
         )
     )
+
+
+class MedicineSubentryFlow(ConfigSubentryFlow):
+    """Add a medicine the person takes at set times, to keep magnesium apart from it."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Ask for the medicine and its daily times."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            times = parse_times(str(user_input.get(CONF_TIMES, "")))
+            if times is None:
+                errors[CONF_TIMES] = "invalid_times"
+            else:
+                medicine = user_input[CONF_MEDICINE]
+                text = ", ".join(f"{at:%H:%M}" for at in times)
+                name = next(item.name for item in SPACED_INTERACTIONS if item.key == medicine)
+                return self.async_create_entry(
+                    title=f"{name[:1].upper()}{name[1:]} ({text})",
+                    data={CONF_MEDICINE: medicine, CONF_TIMES: [f"{at:%H:%M}" for at in times]},
+                )
+        defaults = user_input or {}
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_MEDICINE, default=defaults.get(CONF_MEDICINE, SPACED_INTERACTIONS[0].key)
+                ): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[item.key for item in SPACED_INTERACTIONS],
+                        translation_key="medicine",
+                    )
+                ),
+                vol.Required(CONF_TIMES, default=defaults.get(CONF_TIMES, "")): (
+                    selector.TextSelector()
+                ),
+            }
+        )
+        return self.async_show_form(step_id="user", data_schema=schema, errors=errors)

@@ -21,6 +21,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_ASK_DOCTOR,
     CONF_DAILY_LIMIT,
     CONF_DAILY_TARGET,
     CONF_PERSON,
@@ -72,6 +73,8 @@ class MagnesiumStore(Store[dict[str, Any]]):
                 "update the integration"
             )
         # 1 -> 2: the same schema; version 2 may also hold side-effect records.
+        # 2 -> 3: the same schema; version 3 may also hold medicine records, and the index
+        # gains the minutes of each day's oral doses (an index without them is rebuilt).
         return old_data
 
 
@@ -83,6 +86,7 @@ class Settings:
     person: str | None = None
     daily_limit: float = DEFAULT_DAILY_LIMIT
     daily_target: float = DEFAULT_DAILY_TARGET
+    ask_doctor: bool = False
 
     @classmethod
     def from_entry(cls, title: str, options: Mapping[str, Any]) -> Settings:
@@ -92,6 +96,7 @@ class Settings:
             person=options.get(CONF_PERSON) or None,
             daily_limit=float(options.get(CONF_DAILY_LIMIT, DEFAULT_DAILY_LIMIT)),
             daily_target=float(options.get(CONF_DAILY_TARGET, DEFAULT_DAILY_TARGET)),
+            ask_doctor=bool(options.get(CONF_ASK_DOCTOR, False)),
         )
 
 
@@ -111,6 +116,8 @@ class Today:
     oral_times: tuple[datetime, ...] = ()
     bath_times: tuple[datetime, ...] = ()
     side_effects_7d: int = 0
+    # medicines logged today, and the newest one before today: (medicine, taken_at)
+    medicine_intakes: tuple[tuple[str, datetime], ...] = ()
 
     @property
     def oral_mg(self) -> float:
@@ -179,7 +186,8 @@ class MagnesiumTracker:
                 _LOGGER.warning("Index of %s is damaged; rebuilding it", self.settings.name)
                 stale = True
             else:
-                stale = data.get("tz") != self.hass.config.time_zone
+                # an index from before version 3 lacks the dose minutes: rebuild it once
+                stale = data.get("tz") != self.hass.config.time_zone or "dose_minutes" not in data
         await self._async_ensure_month(month_key(dt_util.utcnow()))
         if stale or not self._current_month_consistent():
             await self._async_rebuild()
@@ -314,8 +322,22 @@ class MagnesiumTracker:
                 side_effects_7d=self.ledger.side_effects_between(
                     day - timedelta(days=SIDE_EFFECT_DAYS - 1), day
                 ),
+                medicine_intakes=self._medicine_intakes(records),
             )
         return self._today
+
+    def _medicine_intakes(self, records: Iterable[Record]) -> tuple[tuple[str, datetime], ...]:
+        intakes = {r.id: (r.form, r.taken_at) for r in records if r.kind is Kind.MEDICINE}
+        if (newest := self.ledger.last.get(Kind.MEDICINE)) is not None:
+            intakes.setdefault(newest.id, (newest.form, newest.taken_at))
+        return tuple(sorted(intakes.values(), key=lambda item: item[1]))
+
+    async def async_medicine_intakes(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[str, datetime]]:
+        """Medicines logged in ``[start, end)`` (loads their months)."""
+        records, _days = await self.async_get_log(start, end)
+        return [(r.form, r.taken_at) for r in records if r.kind is Kind.MEDICINE]
 
     def _records_between(self, start: datetime, end: datetime) -> list[Record]:
         """Records of a span whose months are loaded (today's are: see ``_async_ensure_today``)."""
