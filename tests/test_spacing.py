@@ -239,3 +239,18 @@ def test_evaluation_looks_again_when_a_slot_window_closes() -> None:
     )
     # the morning window closes midway between 08:00 and 21:00
     assert evaluation.next_check == local(14, 30)
+
+
+def test_medicine_plans_from_stored_data() -> None:
+    from custom_components.magnesium.spacing import medicine_plans_from
+
+    assert medicine_plans_from(
+        [
+            {"medicine": "gabapentin", "times": ["20:00", "08:00"]},
+            {"medicine": "kidney", "times": ["08:00"]},
+            {"medicine": "unknown", "times": ["08:00"]},
+            {"medicine": "quinolone", "times": "08:00"},
+            {"medicine": "quinolone", "times": ["nonsense"]},
+            {"medicine": "tetracycline", "times": []},
+        ]
+    ) == (MedicinePlan("gabapentin", (time(8, 0), time(20, 0))),)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
@@ -14,12 +12,11 @@ from homeassistant.util import dt as dt_util
 from .assist import async_setup_assist
 from .blueprint_installer import async_install_blueprints
 from .compat import STORAGE_TOO_NEW_ERRORS
-from .const import CONF_MEDICINE, CONF_TIMES, DOMAIN, SUBENTRY_MEDICINE
-from .knowledge import INTERACTIONS_BY_KEY
+from .const import DOMAIN, SUBENTRY_MEDICINE
 from .reminders import ReminderManager, ReminderOptions
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .services import async_setup_services
-from .spacing import MedicinePlan
+from .spacing import MedicinePlan, medicine_plans_from
 from .tracker import MagnesiumTracker, Settings, StorageVersionError
 
 __all__ = ["MagnesiumConfigEntry", "MagnesiumData"]
@@ -90,23 +87,11 @@ async def _async_options_updated(hass: HomeAssistant, entry: MagnesiumConfigEntr
 
 def medicine_plans(entry: MagnesiumConfigEntry) -> tuple[MedicinePlan, ...]:
     """The medicines of an entry's subentries (unknown ones and bad times are left out)."""
-    plans = []
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type != SUBENTRY_MEDICINE:
-            continue
-        medicine = subentry.data.get(CONF_MEDICINE)
-        item = INTERACTIONS_BY_KEY.get(str(medicine))
-        if item is None or not item.spaced:
-            continue
-        times = []
-        for text in subentry.data.get(CONF_TIMES) or ():
-            try:
-                times.append(time.fromisoformat(str(text)))
-            except ValueError:
-                continue
-        if times:
-            plans.append(MedicinePlan(item.key, tuple(sorted(times))))
-    return tuple(plans)
+    return medicine_plans_from(
+        subentry.data
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == SUBENTRY_MEDICINE
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> bool:

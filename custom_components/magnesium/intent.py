@@ -25,7 +25,7 @@ from .answers import BATH_TOPICS, GOALS, SAFETY_TOPICS, Answers, Dose
 from .compat import vol
 from .const import DOMAIN, MAX_COMPOUND_MG, MAX_ELEMENTAL_MG
 from .knowledge import find_form, normalize
-from .ledger import Kind, RecordNotFoundError, Source, make_record
+from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
 from .runtime import MagnesiumData
 from .schedule import SLOT_REMINDERS, Slot, SlotState, slot_amount, windows
 from .texts import DATA_SENTENCES, answers_for, async_load_texts, medicine_topics
@@ -201,12 +201,30 @@ async def _next_dose(request: Request) -> str:
         at, _slot, amount, form = evaluation.next_dose
         upcoming = Dose(amount, form, _local(at))
         limit_reached = amount <= 0
-    return request.answers.next_dose(
+    text = request.answers.next_dose(
         data.tracker.settings.name,
         upcoming,
         data.tracker.today.day,
         limit_reached=limit_reached,
     )
+    if (allowed := data.reminders.allowed_from()) is not None:
+        moment, window = allowed
+        wait = request.answers.spacing_wait(
+            window.medicine, _local(window.medicine_at), _local(moment), data.tracker.today.day
+        )
+        text = f"{text} {wait}"
+    return text
+
+
+async def _spacing_logged(data: MagnesiumData, answers: Answers, record: Record, text: str) -> str:
+    """The answer to a logged dose, with a note when it fell in a medicine's window."""
+    window = await data.reminders.async_check_dose(record)
+    if window is None:
+        return text
+    note = answers.spacing_logged(
+        window.medicine, _local(window.medicine_at), _local(window.allowed_from)
+    )
+    return f"{text} {note}"
 
 
 async def _last_dose(request: Request) -> str:
@@ -298,13 +316,14 @@ async def _log_dose(request: Request) -> str:
     )
     await data.tracker.async_add(record)
     today = data.tracker.today
-    return answers.logged(
+    text = answers.logged(
         form.key,
         elemental_mg=elemental,
         compound_mg=compound,
         oral_mg=today.oral_mg,
         limit=today.daily_limit,
     )
+    return await _spacing_logged(data, answers, record, text)
 
 
 def _compound_words(request: Request) -> set[str]:
@@ -342,7 +361,7 @@ async def _log_planned(request: Request) -> str:
     )
     await data.tracker.async_add(record)
     today = data.tracker.today
-    return answers.logged(
+    text = answers.logged(
         form,
         elemental_mg=amount,
         compound_mg=None,
@@ -350,6 +369,7 @@ async def _log_planned(request: Request) -> str:
         limit=today.daily_limit,
         slot=slot.value,
     )
+    return await _spacing_logged(data, answers, record, text)
 
 
 async def _log_bath(request: Request) -> str:

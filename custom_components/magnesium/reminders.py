@@ -644,6 +644,7 @@ class ReminderManager:
             await self.tracker.async_add(record)
         finally:
             self._taking.discard(key)
+        await self.async_check_dose(record)
         return True
 
     @callback

@@ -10,9 +10,10 @@ right after the gabapentin (one minute after T, ``AFTER_MEDICINE``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from .knowledge import INTERACTIONS_BY_KEY, Interaction
 
@@ -140,3 +141,20 @@ def parse_times(text: str) -> tuple[time, ...] | None:
                 return None
         times.add(value.replace(second=0, microsecond=0, tzinfo=None))
     return tuple(sorted(times))
+
+
+def medicine_plans_from(items: Iterable[Mapping[str, Any]]) -> tuple[MedicinePlan, ...]:
+    """Medicine plans from stored ``{"medicine": key, "times": ["HH:MM", ...]}`` items.
+
+    A medicine without spacing, an unknown one, or one without a valid time is left out.
+    """
+    plans: list[MedicinePlan] = []
+    for item in items:
+        found = INTERACTIONS_BY_KEY.get(str(item.get("medicine")))
+        times = item.get("times")
+        if found is None or not found.spaced or not isinstance(times, list):
+            continue
+        parsed = parse_times(", ".join(str(text) for text in times)) if times else None
+        if parsed:
+            plans.append(MedicinePlan(found.key, parsed))
+    return tuple(plans)
