@@ -29,6 +29,9 @@ from .spacing import first_allowed, planned_windows
 
 PARALLEL_UPDATES = 0
 
+# Today's planned reminders still on the calendar: to come, or due and not yet taken.
+_OPEN = (SlotState.PENDING, SlotState.DUE, SlotState.SNOOZED)
+
 PLAN = CalendarEntityDescription(key="plan", translation_key="plan")
 # How long an event lasts on the calendar: a dose is a moment, shown as a quarter of an hour;
 # a bath as the longer end of the usual 12-20 minutes, or as long as it was logged.
@@ -52,7 +55,7 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
 
     @property
     def event(self) -> CalendarEvent | None:
-        """The next planned dose or bath."""
+        """The planned dose or bath under way (due and not taken), or the next one."""
         now = dt_util.utcnow()
         upcoming = self._planned(now, now + timedelta(days=8), limit=1)
         return upcoming[0] if upcoming else None
@@ -123,7 +126,7 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
                 if day <= today + timedelta(days=1)
                 else planned_windows(reminders.medicines, day - timedelta(days=1), day, tz)
             )
-            found: list[tuple[datetime, CalendarEvent]] = []
+            found: list[CalendarEvent] = []
             for slot in Slot:
                 slot_plan = plan.slot(slot)
                 if not slot_plan.enabled:
@@ -131,7 +134,7 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
                 key = SLOT_REMINDERS[slot]
                 if day == today:
                     status = evaluation.statuses[key]
-                    if status.state is not SlotState.PENDING or status.due_at is None:
+                    if status.state not in _OPEN or status.due_at is None:
                         continue
                     at, amount, moved = status.due_at, status.amount_mg, status.moved_by
                 else:
@@ -149,15 +152,17 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
                     description = reminders.moved_text(
                         moved, local_moment(day, slot_plan.at, tz), at
                     )
-                found.append((at, _event(at, DOSE_MINUTES, summary, description, f"{key}_{day}")))
+                found.append(_event(at, DOSE_MINUTES, summary, description, f"{key}_{day}"))
             if plan.bath.enabled and day.weekday() in plan.bath.weekdays:
                 at = local_moment(day, plan.bath.at, tz)
                 bath = evaluation.statuses[Reminder.EPSOM_BATH]
-                if day != today or bath.state is SlotState.PENDING:
+                if day != today or bath.state in _OPEN:
                     summary = reminders.title(Reminder.EPSOM_BATH)
-                    found.append((at, _event(at, BATH_MINUTES, summary, None, f"epsom_bath_{day}")))
+                    found.append(_event(at, BATH_MINUTES, summary, None, f"epsom_bath_{day}"))
             events.extend(
-                event for at, event in sorted(found, key=lambda item: item[0]) if at >= now
+                event
+                for event in sorted(found, key=lambda item: _moment(item.start))
+                if _moment(event.end) > now
             )
             day += timedelta(days=1)
         return events[:limit] if limit is not None else events
