@@ -213,6 +213,10 @@ def test_evening_reminder_moves_after_the_antibiotic() -> None:
     )
     assert later.statuses[Reminder.EVENING].state is SlotState.PENDING
     assert later.next_check == local(22)
+    # past its own time, the moved evening dose is still the next one
+    assert later.next_dose is not None
+    assert later.next_dose[:2] == (local(22), Slot.EVENING)
+    assert later.next_dose_moved_by is not None
     due = evaluate(
         plan(),
         DayState(now.astimezone(BERLIN).date()),

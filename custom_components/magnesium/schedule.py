@@ -474,6 +474,18 @@ def evaluate(
     if upcoming is not None:
         at, slot = upcoming
         at, next_moved_by = first_allowed(at, blocked)
+    # a slot moved for a medicine is still to come after its own time has passed
+    for moved_slot in Slot:
+        moved = statuses[SLOT_REMINDERS[moved_slot]]
+        if (
+            moved.state is SlotState.PENDING
+            and moved.moved_by is not None
+            and moved.due_at is not None
+            and (upcoming is None or moved.due_at < at)
+        ):
+            upcoming = at, slot = moved.due_at, moved_slot
+            next_moved_by = moved.moved_by
+    if upcoming is not None:
         at_day = at.astimezone(tz).date()
         amount = slot_amount(plan.slot(slot), plan.daily_target, plan.target_on(at_day))
         if at_day == day:
