@@ -107,10 +107,35 @@ async def test_medicine_subentry_flow_moves_the_evening_reminder(
     # tomorrow's 08:00 dose is inside tomorrow's 08:00 window (02:00-10:00)
     await move(hass, freezer, at(23))
     assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(10, days=1)
+    # changed to 21:00 only: tomorrow's morning is free, the evening waits until 23:00
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "medicine"),
+        context={"source": "reconfigure", "subentry_id": subentry.subentry_id},
+    )
+    assert result["type"] is FlowResultType.FORM
+    schema = result["data_schema"]
+    assert schema is not None
+    defaults = {key.schema: key.default() for key in schema.schema}
+    assert defaults == {"medicine": "quinolone", "times": "08:00, 20:00"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"medicine": "quinolone", "times": "25:00"}
+    )
+    assert result["errors"] == {"times": "invalid_times"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"medicine": "quinolone", "times": "21:00"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    subentry = entry.subentries[subentry.subentry_id]
+    assert subentry.title == "Quinolone antibiotics (21:00)"
+    assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(8, days=1)
+    await move(hass, freezer, at(20, days=1))
+    assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(23, days=1)
     # the medicine removed: the reminders are back at their own times
     hass.config_entries.async_remove_subentry(entry, subentry.subentry_id)
     await hass.async_block_till_done()
-    assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(8, days=1)
+    assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(21, days=1)
 
 
 async def test_a_moved_reminder_says_why(

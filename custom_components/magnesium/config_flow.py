@@ -269,10 +269,26 @@ def _number(minimum: float, maximum: float, unit: str) -> selector.NumberSelecto
 
 
 class MedicineSubentryFlow(ConfigSubentryFlow):
-    """Add a medicine the person takes at set times, to keep magnesium apart from it."""
+    """Add or change a medicine the person takes at set times, to keep magnesium apart."""
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Ask for the medicine and its daily times."""
+        return await self._async_step("user", user_input, {})
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change the medicine or its times."""
+        current = self._get_reconfigure_subentry().data
+        defaults = {
+            CONF_MEDICINE: current.get(CONF_MEDICINE),
+            CONF_TIMES: ", ".join(str(text) for text in current.get(CONF_TIMES) or ()),
+        }
+        return await self._async_step("reconfigure", user_input, defaults)
+
+    async def _async_step(
+        self, step_id: str, user_input: dict[str, Any] | None, defaults: Mapping[str, Any]
+    ) -> SubentryFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
             times = parse_times(str(user_input.get(CONF_TIMES, "")))
@@ -282,15 +298,18 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
                 medicine = user_input[CONF_MEDICINE]
                 text = ", ".join(f"{at:%H:%M}" for at in times)
                 name = next(item.name for item in SPACED_INTERACTIONS if item.key == medicine)
-                return self.async_create_entry(
-                    title=f"{name[:1].upper()}{name[1:]} ({text})",
-                    data={CONF_MEDICINE: medicine, CONF_TIMES: [f"{at:%H:%M}" for at in times]},
-                )
-        defaults = user_input or {}
+                title = f"{name[:1].upper()}{name[1:]} ({text})"
+                data = {CONF_MEDICINE: medicine, CONF_TIMES: [f"{at:%H:%M}" for at in times]}
+                if step_id == "reconfigure":
+                    return self.async_update_and_abort(
+                        self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
+                    )
+                return self.async_create_entry(title=title, data=data)
+        defaults = {**defaults, **(user_input or {})}
         schema = vol.Schema(
             {
                 vol.Required(
-                    CONF_MEDICINE, default=defaults.get(CONF_MEDICINE, SPACED_INTERACTIONS[0].key)
+                    CONF_MEDICINE, default=defaults.get(CONF_MEDICINE) or SPACED_INTERACTIONS[0].key
                 ): selector.SelectSelector(
                     selector.SelectSelectorConfig(
                         options=[item.key for item in SPACED_INTERACTIONS],
@@ -302,4 +321,4 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
                 ),
             }
         )
-        return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
+        return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
