@@ -289,11 +289,13 @@ async def ask(hass: HomeAssistant, text: str, language: str = "en") -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "question", "command", "wait", "logged"),
+    ("language", "question", "allowed_question", "allowed_now", "command", "wait", "logged"),
     [
         (
             "en",
             "When is my next dose?",
+            "When can I take magnesium again?",
+            "Alex can take magnesium now; no medicine needs it kept apart at the moment.",
             "I took 100 milligrams of magnesium glycinate",
             "Magnesium should wait until 22:00, to keep it apart from the bisphosphonate at 20:00.",
             "This dose was too close to the bisphosphonate at 20:00; magnesium is allowed again "
@@ -302,6 +304,8 @@ async def ask(hass: HomeAssistant, text: str, language: str = "en") -> str:
         (
             "de",
             "Wann ist meine nächste Dosis?",
+            "Wann darf ich wieder Magnesium nehmen?",
+            "Alex kann jetzt Magnesium nehmen; gerade braucht kein Medikament Abstand.",
             "Ich habe 100 Milligramm Magnesiumglycinat genommen",
             "Magnesium sollte bis 22:00 Uhr warten, mit Abstand zu dem Bisphosphonat um 20:00 Uhr.",
             "Diese Dosis war zu nah an dem Bisphosphonat um 20:00 Uhr; Magnesium ist wieder ab "
@@ -314,6 +318,8 @@ async def test_voice_says_when_magnesium_is_allowed(
     freezer: FrozenDateTimeFactory,
     language: str,
     question: str,
+    allowed_question: str,
+    allowed_now: str,
     command: str,
     wait: str,
     logged: str,
@@ -325,11 +331,17 @@ async def test_voice_says_when_magnesium_is_allowed(
     await setup(hass, freezer, at(12))
     answer = await ask(hass, question, language)
     assert "22:00" not in answer
+    assert await ask(hass, allowed_question, language) == allowed_now
     await call(hass, "log_medicine", medicine="alendronate", taken_at=at(12).isoformat())
     freezer.move_to(at(20))
     await call(hass, "log_medicine", medicine="alendronate")
     answer = await ask(hass, question, language)
     assert answer.endswith(wait), answer
+    assert await ask(hass, allowed_question, language) == wait
     freezer.move_to(at(21))
     answer = await ask(hass, command, language)
     assert answer.endswith(logged), answer
+    # at the limit, the answer says so instead
+    await call(hass, "log_dose", form="glycinate", amount_mg=250)
+    answer = await ask(hass, allowed_question, language)
+    assert "350" in answer, answer

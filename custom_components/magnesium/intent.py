@@ -41,6 +41,7 @@ INTENT_BATH_INFO = "MagnesiumBathInfo"
 INTENT_TODAY = "MagnesiumToday"
 INTENT_REMAINING = "MagnesiumRemaining"
 INTENT_NEXT_DOSE = "MagnesiumNextDose"
+INTENT_WHEN_ALLOWED = "MagnesiumWhenAllowed"
 INTENT_LAST_DOSE = "MagnesiumLastDose"
 INTENT_LAST_BATH = "MagnesiumLastBath"
 INTENT_SLOT_TAKEN = "MagnesiumSlotTaken"
@@ -214,6 +215,21 @@ async def _next_dose(request: Request) -> str:
         )
         text = f"{text} {wait}"
     return text
+
+
+async def _when_allowed(request: Request) -> str:
+    data = request.person()
+    today = data.tracker.today
+    if today.remaining_mg <= 0:
+        return request.answers.remaining(
+            data.tracker.settings.name, today.oral_mg, today.daily_limit
+        )
+    if (allowed := data.reminders.allowed_from()) is None:
+        return request.answers.say("spacing_allowed", name=data.tracker.settings.name)
+    moment, window = allowed
+    return request.answers.spacing_wait(
+        window.medicine, _local(window.medicine_at), _local(moment), today.day
+    )
 
 
 async def _spacing_logged(data: MagnesiumData, answers: Answers, record: Record, text: str) -> str:
@@ -453,6 +469,14 @@ HANDLERS: tuple[MagnesiumIntentHandler, ...] = (
         "When a person's next planned magnesium dose is, with its amount and form.",
         dict(_NAME),
         _next_dose,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_WHEN_ALLOWED,
+        "Whether a person may take magnesium now, or from when: it waits while a medicine "
+        "that must be kept apart (quinolone or tetracycline antibiotics, bisphosphonates, "
+        "gabapentin) is too close, and once the daily limit is reached.",
+        dict(_NAME),
+        _when_allowed,
     ),
     MagnesiumIntentHandler(
         INTENT_LAST_DOSE,
