@@ -59,5 +59,7 @@ async def test_diagnostics_are_redacted(
     assert result["index"]["undo_depth"] == 2
     reminders = result["reminders"]
     assert reminders["settings"]["slots"]["evening"]["form"] == "glycinate"
+    assert reminders["medicines"] == []
+    assert set(reminders["adherence"]) == {"percent", "streak"}
     assert reminders["statuses"]["epsom_bath"]["state"] == "disabled"
     assert reminders["target_mg"] == 300
