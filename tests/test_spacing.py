@@ -258,3 +258,28 @@ def test_medicine_plans_from_stored_data() -> None:
             {"medicine": "tetracycline", "times": []},
         ]
     ) == (MedicinePlan("gabapentin", (time(8, 0), time(20, 0))),)
+
+
+def test_a_reminder_with_no_allowed_time_left_in_its_window_is_held() -> None:
+    plans = [MedicinePlan("quinolone", (time(23, 0),))]
+    now = local(18)
+    blocked = windows_around(plans, [], now, BERLIN)
+    evaluation = evaluate(
+        plan(),
+        DayState(now.astimezone(BERLIN).date()),
+        now,
+        BERLIN,
+        oral_doses=[local(8)],
+        baths=[],
+        oral_today_mg=150,
+        blocked=blocked,
+    )
+    # 21:00 would move to 01:00, after the evening window ends at midnight
+    evening = evaluation.statuses[Reminder.EVENING]
+    assert evening.state is SlotState.HELD
+    assert evening.due_at == local(1, days=1)
+    assert not evening.is_due
+    assert evaluation.announce == ()
+    assert evaluation.next_dose is not None
+    assert evaluation.next_dose[:2] == (local(8, days=1), Slot.MORNING)
+    assert evaluation.next_check == local(0, days=1)

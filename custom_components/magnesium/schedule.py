@@ -18,7 +18,7 @@ window always holds its own time.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 import math
@@ -49,6 +49,7 @@ class SlotState(StrEnum):
     SNOOZED = "snoozed"  # due, but put off until a later moment
     SATISFIED = "satisfied"
     SKIPPED = "skipped"
+    HELD = "held"  # moved for a medicine past the end of its window: no allowed time left today
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +441,12 @@ def evaluate(
             snoozed_until=state.snoozed_until.get(key),
             due_at=due_at,
         )
+        if (
+            moved_by is not None
+            and status.state is SlotState.PENDING
+            and due_at >= status.window.end
+        ):
+            status = replace(status, state=SlotState.HELD)
         suggestion = suggest(
             slot_amount(slot_plan, plan.daily_target, target), oral_today_mg, plan.daily_limit
         )
@@ -467,7 +474,12 @@ def evaluate(
         now,
         tz,
         doses,
-        skipped={slot for slot in Slot if SLOT_REMINDERS[slot] in state.skipped},
+        skipped={
+            slot
+            for slot in Slot
+            if SLOT_REMINDERS[slot] in state.skipped
+            or statuses[SLOT_REMINDERS[slot]].state is SlotState.HELD
+        },
     )
     next_dose = None
     next_moved_by = None
