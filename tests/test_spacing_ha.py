@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.core import Context, Event, HomeAssistant
+from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
@@ -171,7 +171,12 @@ async def test_a_dose_inside_a_window_is_logged_with_a_warning(
     await setup(hass, freezer, at(9), medicine("tetracycline", "10:00"))
     assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "off"
     logged: list[Event] = []
-    hass.bus.async_listen(EVENT_DOSE_LOGGED, logged.append)
+
+    @callback
+    def remember(event: Event) -> None:
+        logged.append(event)
+
+    hass.bus.async_listen(EVENT_DOSE_LOGGED, remember)
     response = await call(hass, "log_dose", form="malate", amount_mg=150)
     # logged all the same
     assert response["oral_today_mg"] == 150.0
