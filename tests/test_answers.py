@@ -150,6 +150,12 @@ def test_every_placeholder_is_filled(en: Answers) -> None:
         "what",
         "when",
         "doses",
+        "product",
+        "products",
+        "units",
+        "unit",
+        "stock",
+        "stock_unit",
     }
 
 

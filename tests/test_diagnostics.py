@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.magnesium.const import DOMAIN
 
 from .conftest import make_entry
+from .test_products import GLYCINATE, product_subentry
 
 
 async def test_diagnostics_are_redacted(
@@ -25,6 +26,7 @@ async def test_diagnostics_are_redacted(
         "Alexandra Secret",
         person="person.alexandra",
         extra_options={"notify_services": ["mobile_app_alexandras_phone"]},
+        subentries_data=[product_subentry({**GLYCINATE, "name": "Secret Brand glycinate"}, "g")],
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -34,6 +36,9 @@ async def test_diagnostics_are_redacted(
         "log_dose",
         {"form": "glycinate", "amount_mg": 150, "note": "private note about pain"},
         blocking=True,
+    )
+    await hass.services.async_call(
+        DOMAIN, "log_dose", {"product": "Secret Brand glycinate", "units": 1}, blocking=True
     )
     await hass.services.async_call(
         DOMAIN, "log_topical", {"area": "left buttock", "note": "second secret"}, blocking=True
@@ -47,16 +52,21 @@ async def test_diagnostics_are_redacted(
         "left buttock",
         "second secret",
         "alexandras_phone",
+        "Secret Brand",
     ):
         assert secret not in text
     assert result["entry"]["options"]["person"] == "**REDACTED**"
     assert result["entry"]["options"]["daily_limit"] == 350
-    assert result["today"]["oral_mg"] == 150.0
+    assert result["today"]["oral_mg"] == 250.0
     assert result["today"]["topical"] == 1
-    assert len(result["recent_records"]) == 2
+    assert len(result["recent_records"]) == 3
     assert result["recent_records"][0]["form"] == "chloride"  # newest first
-    assert result["recent_records"][1]["note"] == "**REDACTED**"
-    assert result["index"]["undo_depth"] == 2
+    assert result["recent_records"][1]["product"] == "**REDACTED**"
+    assert result["recent_records"][1]["units"] == 1
+    assert result["recent_records"][2]["note"] == "**REDACTED**"
+    assert result["index"]["undo_depth"] == 3
+    assert result["products"]["g"]["product"] == "**REDACTED**"
+    assert result["products"]["g"]["outlook"]["stock"] == 19
     reminders = result["reminders"]
     assert reminders["settings"]["slots"]["evening"]["form"] == "glycinate"
     assert reminders["medicines"] == []

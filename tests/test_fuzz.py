@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from homeassistant.components import conversation
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
@@ -47,15 +48,46 @@ _amounts = st.one_of(
 )
 _form_keys = st.sampled_from([form.key for form in FORMS])
 _forms = st.one_of(_form_keys, _form_keys, st.text(max_size=30), _anything)
+_products = st.one_of(
+    st.sampled_from(["Pure glycinate", "glycinate", "citrate powder", "zinc"]),
+    st.text(max_size=30),
+    _anything,
+)
+_units = st.one_of(st.sampled_from([1, 2, 1.5, 0.5, 100, 101, 10000]), _amounts)
+PRODUCTS = [
+    ConfigSubentryData(
+        data={
+            "name": name,
+            "form": form,
+            "amount_mg": amount,
+            "basis": basis,
+            "unit": unit,
+            "stock": 60,
+            "stock_offset": 0,
+            "low_days": 7,
+        },
+        subentry_id=subentry_id,
+        subentry_type="product",
+        title=name,
+        unique_id=None,
+    )
+    for name, form, amount, basis, unit, subentry_id in (
+        ("Pure glycinate", "glycinate", 100, "elemental", "capsule", "glyc"),
+        ("Citrate powder", "citrate", 1000, "compound", "scoop", "citr"),
+    )
+]
 
 FIELDS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "log_dose": {
         "form": _forms,
         "amount_mg": _amounts,
         "basis": st.one_of(st.sampled_from(["elemental", "compound"]), _anything),
+        "product": _products,
+        "units": _units,
         "taken_at": st.one_of(_dates, _anything),
         "note": _anything,
     },
+    "refill": {"product": _products, "units": _units, "taken_at": _dates, "note": _anything},
     "log_topical": {
         "form": _forms,
         "area": _anything,
@@ -67,6 +99,14 @@ FIELDS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "log_side_effect": {
         "symptom": st.one_of(st.sampled_from(["nausea", "cramping", "Diarrhoea"]), _anything),
         "taken_at": _dates,
+        "note": _anything,
+    },
+    "log_medicine": {
+        "medicine": st.one_of(
+            st.sampled_from(["ciprofloxacin", "Doxycycline", "gabapentin", "diuretics", "aspirin"]),
+            _anything,
+        ),
+        "taken_at": st.one_of(_dates, _anything),
         "note": _anything,
     },
     "delete_record": {"record_id": st.one_of(st.text(max_size=30), _anything)},
@@ -88,7 +128,7 @@ def _stored(hass_storage: dict[str, Any]) -> dict[str, Any]:
 
 
 def _valid(record: dict[str, Any]) -> None:
-    for key in ("elemental_mg", "compound_mg", "salt_g", "minutes"):
+    for key in ("elemental_mg", "compound_mg", "salt_g", "minutes", "units"):
         if key in record:
             assert isinstance(record[key], float | int), record
             assert math.isfinite(record[key]), record
@@ -109,7 +149,7 @@ async def test_every_payload_is_stored_valid_or_refused(
     hass: HomeAssistant, hass_storage: dict[str, Any], service: str, data: st.DataObject
 ) -> None:
     if not hass.config_entries.async_entries(DOMAIN):
-        await setup_entry(hass)
+        await setup_entry(hass, subentries_data=PRODUCTS)
         await call(hass, "log_dose", form="glycinate", amount_mg=10)
     payload = data.draw(payloads(service))
     before = _stored(hass_storage)
@@ -127,8 +167,13 @@ async def test_every_payload_is_stored_valid_or_refused(
         assert _stored(hass_storage) == before
         return
     assert isinstance(response, dict)
-    if service.startswith("log_"):
+    if service.startswith("log_") or service == "refill":
         _valid(response)
+    if "product" in response:
+        # a whole number of capsules; never both a product and a form's amount
+        assert "form" not in payload
+        assert "amount_mg" not in payload
+        assert response["product_id"] != "glyc" or float(response["units"]).is_integer()
     if service == "get_log":
         assert _stored(hass_storage) == before
     if service == "undo":  # keep something to undo

@@ -285,7 +285,7 @@ async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry
     assert device.identifiers == {(DOMAIN, entry.entry_id)}
     assert device.name == "Alex"
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(entities) == 33
+    assert len(entities) == 36
     assert all(item.device_id == device.id for item in entities)
     assert all(item.unique_id.startswith(entry.entry_id) for item in entities)
     assert all(item.translation_key for item in entities)
@@ -390,8 +390,9 @@ async def test_lost_index_is_rebuilt_not_taken_for_a_new_person(
 async def test_older_files_load_and_are_written_as_version_3(
     hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str, version: int
 ) -> None:
-    """Files of the first release (before side effects) and of version 2 (before medicines
-    and dose minutes) load unchanged; the index gains the dose minutes from the months."""
+    """Files of the first release (before side effects) and of version 2 (before products,
+    medicines and dose minutes) load unchanged; the index gains the dose minutes from the
+    months."""
     entry = make_entry()
     now = dt_util.utcnow()
     month = f"{now:%Y-%m}"

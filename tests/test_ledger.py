@@ -1083,3 +1083,35 @@ def test_make_record_rejects_naive() -> None:
 def test_make_record_rejects_unknown_field() -> None:
     with pytest.raises(TypeError):
         make_record(taken_at=utc(2026, 1, 15), kind=Kind.ORAL, form="glycinate", dose=1)
+
+
+# -- refills and medicines -----------------------------------------------------------------
+
+
+def test_refills_and_medicines_make_no_day_total() -> None:
+    """Neither is intake: a day with only a refill or a medicine has no total, before and after
+    another record of that day is removed, and after a rebuild."""
+    refill = make_record(
+        taken_at=utc(2026, 6, 9, 8),
+        kind=Kind.REFILL,
+        form="glycinate",
+        product="Pure glycinate",
+        product_id="glyc",
+        units=60.0,
+    )
+    medicine = make_record(taken_at=utc(2026, 6, 10, 8), kind=Kind.MEDICINE, form="quinolone")
+    dose = oral(utc(2026, 6, 10, 9))
+    ledger = ledger_with(BERLIN, refill, medicine, dose)
+    assert counts(ledger) == {date(2026, 6, 10): (100.0, 1, 0, 0)}
+    assert ledger.first_day() == date(2026, 6, 10)
+    assert ledger.product_usage("glyc").refilled == 60.0
+    ledger.remove(dose.id)
+    assert counts(ledger) == {}
+    assert ledger.first_day() is None
+    ledger.rebuild_index([refill, medicine])
+    assert counts(ledger) == {}
+    assert ledger.product_usage("glyc").net == 60.0
+    assert ledger.last[Kind.MEDICINE] == medicine
+    ledger.remove(medicine.id)
+    ledger.remove(refill.id)
+    assert ledger.product_usage("glyc").net == 0.0

@@ -236,8 +236,6 @@ async def test_bad_input_stores_nothing(
 @pytest.mark.parametrize(
     ("service", "data"),
     [
-        ("log_dose", {"amount_mg": 100}),
-        ("log_dose", {"form": "glycinate"}),
         ("log_dose", {"form": "glycinate", "amount_mg": "lots"}),
         ("log_dose", {"form": "glycinate", "amount_mg": 1, "basis": "molar"}),
         ("log_dose", {"form": "glycinate", "amount_mg": 1, "taken_at": "yesterday-ish"}),

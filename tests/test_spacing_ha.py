@@ -350,3 +350,68 @@ async def test_voice_says_when_magnesium_is_allowed(
     await call(hass, "log_dose", form="glycinate", amount_mg=250)
     answer = await ask(hass, allowed_question, language)
     assert "350" in answer, answer
+
+
+# -- products and buttons ----------------------------------------------------------------
+
+
+async def test_buttons_products_and_voice_warn_inside_a_window(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Every way of logging a dose checks the spacing: a button press, a product's units by
+    action and by voice; products and medicines are subentries of the same entry."""
+    from .test_products import GLYCINATE, product_subentry
+
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    assert await async_setup_component(hass, "intent", {})
+    entry = await setup(
+        hass,
+        freezer,
+        at(9),
+        medicine("tetracycline", "10:00"),
+        product_subentry(GLYCINATE, "glyc"),
+    )
+    assert {item.subentry_type for item in entry.subentries.values()} == {"medicine", "product"}
+    # the morning reminder (08:00) waits for the tetracycline's window (06:00-12:00)
+    assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(12)
+
+    # a button press inside the window: logged, and warned about as after "Taken"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.alex_log_morning_dose"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    (pressed,) = (await call(hass, "get_log"))["records"]
+    assert pressed["source"] == "button"
+    assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "on"
+    event = attrs(hass, "event.alex_reminder")
+    assert event["event_type"] == "spacing_conflict"
+    assert event["record_id"] == pressed["id"]
+    assert event["medicine"] == "tetracycline"
+    assert datetime.fromisoformat(event["allowed_from"]) == at(12)
+    await call(hass, "undo")
+    await hass.async_block_till_done()
+    assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "off"
+
+    # a product's units by action: the stock and the warning
+    response = await call(hass, "log_dose", product="glycinate", units=1)
+    assert response["stock"] == 19
+    assert response["warning"]["medicine"] == "tetracycline"
+    assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "on"
+    await call(hass, "undo")
+
+    # by voice: the answer says the stock, then the window
+    answer = await ask(hass, "I took one capsule of my glycinate")
+    assert answer.startswith("Logged 1 capsule of Doctor's Best glycinate"), answer
+    assert answer.endswith(
+        "This dose was too close to the tetracycline at 10:00; magnesium is allowed again "
+        "from 12:00."
+    ), answer
+    assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "on"
+
+    # outside the window: no warning, and the spacing sensor turns off with the newer dose
+    freezer.move_to(at(12, 30))
+    response = await call(hass, "log_dose", product="glycinate", units=1)
+    assert "warning" not in response
+    assert response["stock"] == 18
+    assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "off"

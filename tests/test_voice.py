@@ -377,6 +377,8 @@ NOT_OURS = [
         "Have I taken my evening magnesium?",
         "I took 200 milligrams of magnesium glycinate",
         "I took 500 mg of magnesium citrate tablet",
+        "I took two capsules of my glycinate",
+        "log 1 scoop of citrate powder",
         "I took my evening magnesium",
         "I had an epsom salt bath",
         "Undo the last magnesium entry",

@@ -176,6 +176,7 @@ GENERAL: list[tuple[str, str]] = [
 
 # Sentences of the tests below with a person's figures (each must fit one group too)
 ABOUT_THE_DAY = [
+    "Ich habe zwei Kapseln von meinem Glycinat genommen",
     "Wie viel Magnesium habe ich heute genommen?",
     "Wie viel Magnesium hat Sam heute genommen?",
     "Wie viel Magnesium ist heute noch übrig?",
@@ -212,7 +213,7 @@ def _all_groups(language: str = "de") -> Intents:
         for index, (intent_type, _slots, sentences) in enumerate(expanded):
             intents[f"{path.stem} {index} {intent_type}"] = {"data": [{"sentences": sentences}]}
     groups = Intents.from_dict({"language": language, "intents": intents})
-    for name in ("form", "other_form", "medicine", "name", "amount"):
+    for name in ("form", "other_form", "medicine", "name", "amount", "units", "product"):
         groups.slot_lists[name] = WildcardSlotList(name)
     return groups
 

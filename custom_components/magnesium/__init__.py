@@ -17,12 +17,14 @@ from .reminders import ReminderManager, ReminderOptions
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .services import async_setup_services
 from .spacing import MedicinePlan, medicine_plans_from
+from .stock import StockWatcher, products_from_entry
 from .tracker import MagnesiumTracker, Settings, StorageVersionError
 
 __all__ = ["MagnesiumConfigEntry", "MagnesiumData"]
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.CALENDAR,
     Platform.EVENT,
     Platform.NUMBER,
@@ -50,10 +52,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
     tracker = MagnesiumTracker(
         hass, entry.entry_id, Settings.from_entry(entry.title, entry.options)
     )
+    tracker.products = products_from_entry(entry)
     reminders = ReminderManager(hass, tracker, ReminderOptions.from_options(entry.options))
+    stock = StockWatcher(hass, tracker, reminders)
     try:
         await tracker.async_load()
         await reminders.async_load()
+        await stock.async_load()
     except _STORAGE_TOO_NEW as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="storage_too_new"
@@ -66,7 +71,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
         ) from err
     reminders.adherence_since = dt_util.as_local(entry.created_at).date()
     reminders.medicines = medicine_plans(entry)
-    entry.runtime_data = MagnesiumData(tracker, reminders)
+    entry.runtime_data = MagnesiumData(tracker, reminders, stock)
     tracker.async_start()
     entry.async_on_unload(tracker.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
@@ -74,12 +79,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
     # after the entities: a reminder due right now reaches the event entity too
     reminders.async_start()
     entry.async_on_unload(reminders.async_stop)
+    stock.async_start()
+    entry.async_on_unload(stock.async_stop)
     return True
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> None:
-    """Apply changed settings without a restart."""
+    """Apply changed settings without a restart; a product added, edited or removed reloads."""
     data = entry.runtime_data
+    if products_from_entry(entry) != data.tracker.products:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+        return
     data.tracker.async_update_settings(Settings.from_entry(entry.title, entry.options))
     data.reminders.async_update_options(ReminderOptions.from_options(entry.options))
     data.reminders.async_set_medicines(medicine_plans(entry))
@@ -106,5 +116,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -
     )
     reminders = ReminderManager(hass, tracker, ReminderOptions.from_options(entry.options))
     await reminders.async_remove_files()
+    await StockWatcher(hass, tracker, reminders).async_remove_files()
     await tracker.async_remove_files()
     ir.async_delete_issue(hass, DOMAIN, f"ask_doctor_{entry.entry_id}")

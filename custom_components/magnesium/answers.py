@@ -297,6 +297,38 @@ class Answers:
             return self.say("logged_compound", compound=compound_mg, **values)
         return self.say("logged", **values)
 
+    def unit(self, unit: str, units: float) -> str:
+        """A product's unit, singular for one and plural otherwise."""
+        names = self.texts["unit_names"].get(unit) or [unit, unit]
+        return str(names[0] if units == 1 else names[1])
+
+    def logged_product(
+        self,
+        product: str,
+        *,
+        unit: str,
+        units: float,
+        elemental_mg: float,
+        oral_mg: float,
+        limit: float,
+        stock: float,
+    ) -> str:
+        """A logged dose of a product, with the day's total and the stock left."""
+        values: dict[str, Any] = {
+            "product": product,
+            "units": units,
+            "unit": self.unit(unit, units),
+            "amount": elemental_mg,
+            "oral": oral_mg,
+            "remaining": max(0.0, limit - oral_mg),
+            "limit": limit,
+            "stock": stock,
+            "stock_unit": self.unit(unit, stock),
+        }
+        if oral_mg > limit:
+            return self.with_doctor(self.say("logged_product_over", **values))
+        return self.say("logged_product", **values)
+
     def undone(self, kind: str, form: str, amount_mg: float | None) -> str:
         """What undo removed."""
         if kind == "oral" and amount_mg is not None:

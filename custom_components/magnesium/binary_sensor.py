@@ -11,9 +11,9 @@ from homeassistant.components.binary_sensor import (  # type: ignore[attr-define
     BinarySensorEntityDescription,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import MagnesiumEntity, ReminderEntity
+from .entity import MagnesiumEntity, ProductEntity, ReminderEntity
 from .reminders import spacing_fields
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .schedule import Reminder
@@ -32,11 +32,17 @@ SPACING_CONFLICT = BinarySensorEntityDescription(
     device_class=BinarySensorDeviceClass.PROBLEM,
 )
 
+LOW_STOCK = BinarySensorEntityDescription(
+    key="low_stock",
+    translation_key="product_low_stock",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: MagnesiumConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the binary sensors of an entry."""
     data = entry.runtime_data
@@ -47,6 +53,11 @@ async def async_setup_entry(
             SpacingConflictBinarySensor(data, SPACING_CONFLICT),
         ]
     )
+    for product in data.tracker.products.values():
+        async_add_entities(
+            [LowStockBinarySensor(data.tracker, product, LOW_STOCK)],
+            config_subentry_id=product.id,
+        )
 
 
 class OverLimitBinarySensor(MagnesiumEntity, BinarySensorEntity):
@@ -102,3 +113,17 @@ class SpacingConflictBinarySensor(ReminderEntity, BinarySensorEntity):
             "dose_at": moment.isoformat(),
             "message": self.reminders.spacing_message(window, moment),
         }
+
+
+class LowStockBinarySensor(ProductEntity, BinarySensorEntity):
+    """On while a product lasts fewer days than its threshold (or is used up)."""
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the product runs low."""
+        return self.outlook.low
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """Days left and the threshold."""
+        return {"days_left": self.outlook.days_left, "threshold_days": self.product.low_days}

@@ -67,7 +67,8 @@ async def async_install_blueprints(hass: HomeAssistant) -> None:
     record_readable = True
     try:
         recorded = _valid_hashes(await store.async_load())
-    except (HomeAssistantError, OSError) as err:
+    # a newer version, an unreadable file, or JSON that is not a store file (no version or data)
+    except (HomeAssistantError, OSError, KeyError, TypeError, ValueError) as err:
         _LOGGER.warning("Could not read the record of installed blueprints: %s", err)
         recorded = {}
         record_readable = False

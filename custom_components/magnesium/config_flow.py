@@ -7,6 +7,7 @@ from typing import Any
 
 from homeassistant.config_entries import (
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -43,13 +44,31 @@ from .const import (
     DEFAULT_RAMP_STEP,
     DEFAULT_SNOOZE_MINUTES,
     DOMAIN,
+    MAX_COMPOUND_MG,
+    MAX_ELEMENTAL_MG,
     MAX_RAMP_EVERY_DAYS,
     MAX_SNOOZE_MINUTES,
     MIN_SETTING_MG,
     SUBENTRY_MEDICINE,
+    SUBENTRY_PRODUCT,
     WEEKDAYS,
 )
-from .knowledge import SPACED_INTERACTIONS, UPPER_LIMIT_ADULT_MG
+from .knowledge import ORAL_FORM_KEYS, SPACED_INTERACTIONS, UNITS, UPPER_LIMIT_ADULT_MG, normalize
+from .ledger import ProductUsage
+from .products import (
+    BASIS_COMPOUND,
+    BASIS_ELEMENTAL,
+    CONF_AMOUNT_MG,
+    CONF_BASIS,
+    CONF_FORM,
+    CONF_LOW_DAYS,
+    CONF_STOCK,
+    CONF_UNIT,
+    DEFAULT_LOW_DAYS,
+    MAX_LOW_DAYS,
+    MAX_STOCK,
+    Product,
+)
 from .spacing import parse_times
 
 CONF_NAME = "name"
@@ -139,8 +158,8 @@ class MagnesiumConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Medicines taken at set times are subentries of the person's entry."""
-        return {SUBENTRY_MEDICINE: MedicineSubentryFlow}
+        """A person's products, and medicines taken at set times, are subentries of the entry."""
+        return {SUBENTRY_PRODUCT: ProductSubentryFlow, SUBENTRY_MEDICINE: MedicineSubentryFlow}
 
 
 class MagnesiumOptionsFlow(OptionsFlow):
@@ -256,16 +275,133 @@ def _reminder_options(user_input: dict[str, Any], current: Mapping[str, Any]) ->
     return options
 
 
-def _number(minimum: float, maximum: float, unit: str) -> selector.NumberSelector:
-    return selector.NumberSelector(
-        selector.NumberSelectorConfig(
-            min=minimum,
-            max=maximum,
-            step=1,
-            unit_of_measurement=unit,
-            mode=selector.NumberSelectorMode.BOX,
-        )
+def _number(
+    minimum: float, maximum: float, unit: str | None, *, step: float = 1
+) -> selector.NumberSelector:
+    config = selector.NumberSelectorConfig(
+        min=minimum, max=maximum, step=step, mode=selector.NumberSelectorMode.BOX
     )
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return selector.NumberSelector(config)
+
+
+def _product_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    """The fields of a product."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME, default=defaults.get(CONF_NAME, "")): selector.TextSelector(),
+            vol.Required(CONF_FORM, default=defaults.get(CONF_FORM, "glycinate")): (
+                selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=list(ORAL_FORM_KEYS),
+                        translation_key="oral_form",
+                        mode=selector.SelectSelectorMode.DROPDOWN,
+                    )
+                )
+            ),
+            vol.Required(CONF_AMOUNT_MG, default=defaults.get(CONF_AMOUNT_MG, 100)): _number(
+                0.1, MAX_COMPOUND_MG, "mg", step=0.1
+            ),
+            vol.Required(CONF_BASIS, default=defaults.get(CONF_BASIS, BASIS_ELEMENTAL)): (
+                selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[BASIS_ELEMENTAL, BASIS_COMPOUND], translation_key="basis"
+                    )
+                )
+            ),
+            vol.Required(CONF_UNIT, default=defaults.get(CONF_UNIT, "capsule")): (
+                selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=list(UNITS),
+                        translation_key="unit",
+                        mode=selector.SelectSelectorMode.DROPDOWN,
+                    )
+                )
+            ),
+            vol.Required(CONF_STOCK, default=defaults.get(CONF_STOCK, 0)): _number(
+                0, MAX_STOCK, None, step=0.1
+            ),
+            vol.Required(CONF_LOW_DAYS, default=defaults.get(CONF_LOW_DAYS, DEFAULT_LOW_DAYS)): (
+                _number(1, MAX_LOW_DAYS, "d")
+            ),
+        }
+    )
+
+
+class ProductSubentryFlow(ConfigSubentryFlow):
+    """Add or edit a product: its label, unit and stock."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Add a product."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            product, errors = self._product(user_input, None)
+            if product is not None:
+                return self.async_create_entry(title=product.name, data=product.as_data())
+        return self.async_show_form(
+            step_id="user", data_schema=_product_schema(user_input or {}), errors=errors
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Edit a product; its stock field shows the units left now."""
+        subentry = self._get_reconfigure_subentry()
+        current = Product.from_data(subentry.subentry_id, subentry.data)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            product, errors = self._product(user_input, current)
+            if product is not None:
+                return self.async_update_and_abort(
+                    self._get_entry(), subentry, title=product.name, data=product.as_data()
+                )
+        defaults: dict[str, Any] = dict(subentry.data)
+        if current is not None:
+            defaults[CONF_STOCK] = current.stock_now(self._usage(current.id))
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=_product_schema(user_input or defaults),
+            errors=errors,
+        )
+
+    def _usage(self, product_id: str) -> ProductUsage:
+        """The product's use so far (nothing while the entry is not loaded)."""
+        entry = self._get_entry()
+        if entry.state is not ConfigEntryState.LOADED:
+            return ProductUsage()
+        return entry.runtime_data.tracker.ledger.product_usage(product_id)  # type: ignore[no-any-return]
+
+    def _product(
+        self, user_input: dict[str, Any], current: Product | None
+    ) -> tuple[Product | None, dict[str, str]]:
+        """The product from the form, or the form's errors."""
+        errors: dict[str, str] = {}
+        name = str(user_input.get(CONF_NAME, "")).strip()
+        product_id = current.id if current else "new"
+        usage = self._usage(product_id)
+        stock = float(user_input[CONF_STOCK])
+        offset = usage.net
+        if current is not None and stock == current.stock_now(usage):
+            # unchanged: keep the count as it was, so nothing logged meanwhile is lost
+            stock, offset = current.stock, current.stock_offset
+        product = Product.from_data(
+            product_id,
+            {**user_input, CONF_NAME: name, "stock_offset": offset, CONF_STOCK: stock},
+        )
+        if not name:
+            errors[CONF_NAME] = "name_required"
+        elif any(
+            normalize(other.title) == normalize(name) and other.subentry_id != product_id
+            for other in self._get_entry().subentries.values()
+            if other.subentry_type == SUBENTRY_PRODUCT
+        ):
+            errors[CONF_NAME] = "product_exists"
+        elif product is None or product.elemental_per_unit > MAX_ELEMENTAL_MG:
+            errors[CONF_AMOUNT_MG] = "amount_invalid"
+        elif product.countable and not stock.is_integer():
+            errors[CONF_STOCK] = "whole_units"
+        return (product if not errors else None), errors
 
 
 class MedicineSubentryFlow(ConfigSubentryFlow):

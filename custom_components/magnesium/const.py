@@ -75,6 +75,11 @@ ATTR_END: Final = "end"
 ATTR_SYMPTOM: Final = "symptom"
 ATTR_REMINDER: Final = "reminder"
 ATTR_MINUTES_DELAY: Final = "minutes"
+ATTR_PRODUCT: Final = "product"
+ATTR_UNITS: Final = "units"
+
+SUBENTRY_PRODUCT: Final = "product"
+MAX_REFILL_UNITS: Final = 10000.0
 
 BASIS_ELEMENTAL: Final = "elemental"
 BASIS_COMPOUND: Final = "compound"
@@ -89,11 +94,14 @@ SERVICE_LOG_SIDE_EFFECT: Final = "log_side_effect"
 SERVICE_SKIP_REMINDER: Final = "skip_reminder"
 SERVICE_SNOOZE_REMINDER: Final = "snooze_reminder"
 SERVICE_LOG_MEDICINE: Final = "log_medicine"
+SERVICE_REFILL: Final = "refill"
 ATTR_MEDICINE: Final = "medicine"
 
 # Version 2 adds side-effect records, which version 1 cannot read: a major step, so that an
 # older release refuses the files instead of dropping those records when it rewrites a month.
-# Version 3 adds medicine records (and the index keeps each day's oral dose minutes); an older
-# release would drop those records on rewrite, so it must refuse the files instead.
+# Version 3 adds products (refill records, the product and units of a dose, the products' use
+# in the index) and medicine records (and the index keeps each day's oral dose minutes); an
+# older release would drop those records and fields when it rewrites a file, so it must refuse
+# the files instead.
 STORAGE_VERSION: Final = 3
 STORAGE_MINOR_VERSION: Final = 1

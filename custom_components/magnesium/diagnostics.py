@@ -1,4 +1,4 @@
-"""Diagnostics: settings and recent records, with names, notes and person links redacted."""
+"""Diagnostics: settings, products and recent records; names, notes and person links redacted."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ TO_REDACT = {
     "area",
     "title",
     "name",
+    "product",  # a product's name, in records and products: the user's own words
 }
 RECENT_RECORDS = 20
 
@@ -57,6 +58,20 @@ async def async_get_config_entry_diagnostics(
                 "undo_depth": len(ledger.undo_stack),
             },
             "recent_records": [record.as_dict() for record in recent[:RECENT_RECORDS]],
+            "products": {
+                product.id: {
+                    "product": product.name,
+                    **{key: value for key, value in product.as_data().items() if key != "name"},
+                    "outlook": {
+                        "stock": (view := tracker.outlook(product)).stock,
+                        "daily_units": view.daily_units,
+                        "days_left": view.days_left,
+                        "run_out": view.run_out.isoformat() if view.run_out else None,
+                        "low": view.low,
+                    },
+                }
+                for product in tracker.products.values()
+            },
             "reminders": {
                 "settings": reminders.settings_dict(),
                 "day_state": reminders.day_state.as_dict(),

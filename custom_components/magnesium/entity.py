@@ -7,6 +7,7 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
+from .products import Outlook, Product
 from .reminders import ReminderManager
 from .runtime import MagnesiumData
 from .tracker import MagnesiumTracker
@@ -53,3 +54,36 @@ class ReminderEntity(MagnesiumEntity):
     @callback
     def _async_subscribe(self) -> CALLBACK_TYPE:
         return self.reminders.async_add_listener(self.async_write_ha_state)
+
+
+class ProductEntity(Entity):
+    """An entity of one product, on the product's own device under the person's."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(
+        self, tracker: MagnesiumTracker, product: Product, description: EntityDescription
+    ) -> None:
+        """Bind the entity to its tracker and product."""
+        self.tracker = tracker
+        self.product = product
+        self.entity_description = description
+        self._attr_unique_id = f"{tracker.entry_id}_{product.id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"{tracker.entry_id}_{product.id}")},
+            name=product.name,
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Magnesium",
+            model="Magnesium product",
+        )
+
+    @property
+    def outlook(self) -> Outlook:
+        """The product's stock and run-out date now."""
+        return self.tracker.outlook(self.product)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the log (doses and refills change the stock)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.tracker.async_add_listener(self.async_write_ha_state))

@@ -26,6 +26,7 @@ from .compat import vol
 from .const import DOMAIN, MAX_COMPOUND_MG, MAX_ELEMENTAL_MG
 from .knowledge import find_form, normalize
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
+from .products import Product, dose_record, find_products
 from .runtime import MagnesiumData
 from .schedule import SLOT_REMINDERS, Slot, SlotState, slot_amount, windows
 from .texts import DATA_SENTENCES, answers_for, async_load_texts, medicine_topics
@@ -304,6 +305,10 @@ def _amount(text: Any) -> float | None:
 async def _log_dose(request: Request) -> str:
     data = await request.person_to_change()
     answers = request.answers
+    if request.slot("product") is not None:
+        return await _log_product(request, data)
+    if request.slot("form") is None:
+        return answers.say("amount_invalid")
     amount = _amount(request.slot("amount"))
     form_text = str(request.slot("form"))
     basis = request.slot("basis")
@@ -342,6 +347,60 @@ async def _log_dose(request: Request) -> str:
     return await _spacing_logged(data, answers, record, text)
 
 
+async def _log_product(request: Request, data: MagnesiumData) -> str:
+    """Log so many units of one of the person's products ("two capsules of my glycinate")."""
+    answers = request.answers
+    products = list(data.tracker.products.values())
+    if not products:
+        return answers.say("no_products")
+    text = str(request.slot("product"))
+    found = find_products(products, text)
+    if len(found) != 1:
+        names = answers.spoken_list(sorted(item.name for item in found or products))
+        if found:
+            return answers.say("product_ambiguous", products=names)
+        return answers.say("unknown_product", product=text, products=names)
+    product = found[0]
+    units = _units(request, request.slot("units"))
+    if (
+        units is None
+        or not product.valid_units(units)
+        or product.elemental_mg(units) > MAX_ELEMENTAL_MG
+    ):
+        return answers.say(
+            "units_invalid", unit=answers.unit(product.unit, 2), product=product.name
+        )
+    return await _log_units(data, answers, product, units)
+
+
+async def _log_units(data: MagnesiumData, answers: Answers, product: Product, units: float) -> str:
+    """Log so many units of a product; the answer notes a medicine's window it fell in."""
+    record = dose_record(product, units, dt_util.utcnow(), Source.VOICE)
+    await data.tracker.async_add(record)
+    today = data.tracker.today
+    text = answers.logged_product(
+        product.name,
+        unit=product.unit,
+        units=units,
+        elemental_mg=product.elemental_mg(units),
+        oral_mg=today.oral_mg,
+        limit=today.daily_limit,
+        stock=data.tracker.outlook(product).stock,
+    )
+    return await _spacing_logged(data, answers, record, text)
+
+
+def _units(request: Request, text: Any) -> float | None:
+    """A number of units, in digits or in words ("two", "zwei")."""
+    if text is None:
+        return None
+    words: dict[str, float] = {}
+    for language in request.hass.data.get(DATA_SENTENCES, {}).values():
+        for word, value in (language.get("number_words") or {}).items():
+            words[normalize(str(word))] = float(value)
+    return words.get(normalize(str(text))) or _amount(text)
+
+
 def _compound_words(request: Request) -> set[str]:
     sentences = request.hass.data.get(DATA_SENTENCES, {})
     words: set[str] = set()
@@ -367,6 +426,9 @@ async def _log_planned(request: Request) -> str:
     amount = slot_amount(
         plans.slot(slot), plans.daily_target, plans.target_on(data.tracker.today.day)
     )
+    product = data.reminders.slot_product(slot)
+    if product is not None and (units := product.units_for(amount)) > 0:
+        return await _log_units(data, answers, product, units)
     form = plans.slot(slot).form
     record = make_record(
         taken_at=dt_util.utcnow(),
@@ -405,7 +467,17 @@ async def _undo(request: Request) -> str:
         record = None
     if record is None:
         return request.answers.say("nothing_to_undo")
-    return request.answers.undone(record.kind.value, record.form, record.elemental_mg)
+    answers = request.answers
+    if record.kind is Kind.REFILL and record.units is not None:
+        unit = data.tracker.products.get(record.product_id or "")
+        what = answers.say(
+            "undone_refill",
+            units=record.units,
+            unit=answers.unit(unit.unit, record.units) if unit else "",
+            product=record.product or record.form,
+        )
+        return answers.say("undone", what=what)
+    return answers.undone(record.kind.value, record.form, record.elemental_mg)
 
 
 HANDLERS: tuple[MagnesiumIntentHandler, ...] = (
@@ -498,13 +570,16 @@ HANDLERS: tuple[MagnesiumIntentHandler, ...] = (
     ),
     MagnesiumIntentHandler(
         INTENT_LOG_DOSE,
-        "Logs an oral magnesium dose: amount in milligrams and form. Basis 'compound' when "
-        "the amount is the compound's weight from the label (such as a 500 mg citrate "
-        "tablet), else elemental magnesium.",
+        "Logs an oral magnesium dose: either amount in milligrams and form (basis 'compound' "
+        "when the amount is the compound's weight from the label, such as a 500 mg citrate "
+        "tablet, else elemental magnesium), or units of one of the person's products by its "
+        "name (such as 2 capsules of Doctor's Best glycinate).",
         {
-            vol.Required("amount"): cv.string,
-            vol.Required("form"): cv.string,
+            vol.Optional("amount"): cv.string,
+            vol.Optional("form"): cv.string,
             vol.Optional("basis"): vol.In(["elemental", "compound"]),
+            vol.Optional("product"): cv.string,
+            vol.Optional("units"): cv.string,
             **_NAME,
         },
         _log_dose,

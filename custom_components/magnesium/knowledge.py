@@ -299,6 +299,11 @@ FORMS_BY_KEY: dict[str, Form] = {form.key: form for form in FORMS}
 ORAL_FORM_KEYS: tuple[str, ...] = tuple(form.key for form in FORMS if form.oral)
 TOPICAL_FORM_KEYS: tuple[str, ...] = tuple(form.key for form in FORMS if form.topical)
 
+# Units a product is sold and taken in. Capsules, tablets and sprays are counted whole; a
+# scoop of powder or millilitres of a liquid may be measured in fractions.
+UNITS: tuple[str, ...] = ("capsule", "tablet", "scoop", "ml", "spray")
+COUNTABLE_UNITS: frozenset[str] = frozenset({"capsule", "tablet", "spray"})
+
 
 @dataclass(frozen=True, slots=True)
 class Interaction:

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     BATH = "bath"
     SIDE_EFFECT = "side_effect"  # ``form`` holds the symptom
     MEDICINE = "medicine"  # ``form`` holds the medicine (an interaction key); not intake
+    REFILL = "refill"  # units added to a product's stock; ``form`` holds the product's form
 
 
 class Source(StrEnum):
@@ -156,6 +157,9 @@ class Record:
     area: str | None = None
     salt_g: float | None = None
     minutes: float | None = None
+    product: str | None = None  # the product's name when logged (kept if it is removed)
+    product_id: str | None = None
+    units: float | None = None  # units of the product taken (oral) or added (refill)
 
     @property
     def month(self) -> str:
@@ -178,7 +182,7 @@ class Record:
             "form": self.form,
             "source": self.source.value,
         }
-        for key in ("elemental_mg", "compound_mg", "note", "area", "salt_g", "minutes"):
+        for key in _OPTIONAL_FIELDS:
             if (value := getattr(self, key)) is not None:
                 data[key] = value
         return data
@@ -211,7 +215,27 @@ class Record:
             area=_optional_text(data, "area"),
             salt_g=_optional_number(data, "salt_g"),
             minutes=_optional_number(data, "minutes"),
+            product=_optional_text(data, "product"),
+            product_id=_optional_text(data, "product_id"),
+            units=_optional_number(data, "units"),
         )
+
+
+_OPTIONAL_FIELDS = (
+    "elemental_mg",
+    "compound_mg",
+    "note",
+    "area",
+    "salt_g",
+    "minutes",
+    "product",
+    "product_id",
+    "units",
+)
+
+
+# the kinds a day's total counts; refills and medicines are neither intake nor side effects
+DAY_KINDS = frozenset({Kind.ORAL, Kind.TOPICAL, Kind.BATH, Kind.SIDE_EFFECT})
 
 
 @dataclass(slots=True)
@@ -265,6 +289,66 @@ class DayTotal:
 
 
 @dataclass(slots=True)
+class ProductUsage:
+    """What one product's records add up to: units taken and refilled, units taken per day.
+
+    Kept in the index, so a product's stock and its recent use never need the records.
+    """
+
+    taken: float = 0.0
+    refilled: float = 0.0
+    days: dict[date, float] = field(default_factory=dict)
+
+    @property
+    def net(self) -> float:
+        """Units refilled minus units taken, over all history."""
+        return _round(self.refilled - self.taken)
+
+    def taken_on(self, day: date) -> float:
+        """Units taken on a local day."""
+        return self.days.get(day, 0.0)
+
+    def apply(self, record: Record, day: date, sign: int) -> None:
+        """Add (sign 1) or remove (sign -1) a record of this product."""
+        units = record.units or 0.0
+        if record.kind is Kind.ORAL:
+            self.taken = max(0.0, _round(self.taken + sign * units))
+            left = _round(self.days.get(day, 0.0) + sign * units)
+            if left > 0:
+                self.days[day] = left
+            else:
+                self.days.pop(day, None)
+        elif record.kind is Kind.REFILL:
+            self.refilled = max(0.0, _round(self.refilled + sign * units))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Stored form."""
+        return {
+            "taken": self.taken,
+            "refilled": self.refilled,
+            "days": {day.isoformat(): units for day, units in self.days.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, value: Any) -> ProductUsage:
+        """Read the stored form; raises InvalidRecordError on malformed data."""
+        if not isinstance(value, Mapping):
+            raise InvalidRecordError(f"bad product usage: {value!r}")
+        taken = _optional_number(value, "taken") or 0.0
+        refilled = _optional_number(value, "refilled") or 0.0
+        days_data = value.get("days", {})
+        if not isinstance(days_data, Mapping):
+            raise InvalidRecordError(f"bad product days: {days_data!r}")
+        days: dict[date, float] = {}
+        for key, units in days_data.items():
+            number = _optional_number({"units": units}, "units")
+            if number is None:
+                raise InvalidRecordError(f"bad product day: {key!r}")
+            days[date.fromisoformat(str(key))] = number
+        return cls(taken, refilled, days)
+
+
+@dataclass(slots=True)
 class Ledger:
     """Index of all history plus the loaded months of records."""
 
@@ -275,6 +359,7 @@ class Ledger:
     undo_stack: list[str] = field(default_factory=list)
     # minutes from the local day's start of each oral dose, per day (for adherence)
     dose_minutes: dict[date, list[int]] = field(default_factory=dict)
+    products: dict[str, ProductUsage] = field(default_factory=dict)
     _months: dict[str, list[Record]] = field(default_factory=dict)
     _first_day: date | None = None
 
@@ -329,8 +414,10 @@ class Ledger:
             self._months[month] = records
         insort(records, record, key=_sort_key)
         self.month_counts[month] = self.month_counts.get(month, 0) + 1
-        self._day(record).apply(record, 1)
+        if record.kind in DAY_KINDS:
+            self._day(record).apply(record, 1)
         self._track_dose_minute(record, 1)
+        self._apply_product(record, 1)
         newest = self.last.get(record.kind)
         if newest is None or _sort_key(record) > _sort_key(newest):
             self.last[record.kind] = record
@@ -355,13 +442,14 @@ class Ledger:
             self.month_counts[month] = count
         else:
             self.month_counts.pop(month, None)
-        day_key = self.local_day(record.taken_at)
-        total = self._day(record)
-        total.apply(record, -1)
+        if record.kind in DAY_KINDS:
+            total = self._day(record)
+            total.apply(record, -1)
+            if total.empty:
+                del self.days[self.local_day(record.taken_at)]
+                self._first_day = None
         self._track_dose_minute(record, -1)
-        if total.empty:
-            del self.days[day_key]
-            self._first_day = None
+        self._apply_product(record, -1)
         if record_id in self.undo_stack:
             self.undo_stack.remove(record_id)
         newest = self.last.get(record.kind)
@@ -433,6 +521,18 @@ class Ledger:
             self._first_day = min(self.days)
         return self._first_day
 
+    def _apply_product(self, record: Record, sign: int) -> None:
+        if record.product_id is None or not record.units:
+            return
+        usage = self.products.get(record.product_id)
+        if usage is None:
+            usage = self.products[record.product_id] = ProductUsage()
+        usage.apply(record, self.local_day(record.taken_at), sign)
+
+    def product_usage(self, product_id: str) -> ProductUsage:
+        """What a product's records add up to (nothing yet for a new product)."""
+        return self.products.get(product_id) or ProductUsage()
+
     def _day(self, record: Record) -> DayTotal:
         day_key = self.local_day(record.taken_at)
         total = self.days.get(day_key)
@@ -482,7 +582,7 @@ class Ledger:
     # -- persistence ------------------------------------------------------------------
     def index_dict(self) -> dict[str, Any]:
         """The stored form of the index (size grows with days, not with records)."""
-        return {
+        data: dict[str, Any] = {
             "days": {day.isoformat(): total.as_list() for day, total in self.days.items()},
             "months": dict(self.month_counts),
             "last": {kind.value: record.as_dict() for kind, record in self.last.items()},
@@ -491,6 +591,9 @@ class Ledger:
                 day.isoformat(): list(minutes) for day, minutes in self.dose_minutes.items()
             },
         }
+        if self.products:
+            data["products"] = {key: usage.as_dict() for key, usage in self.products.items()}
+        return data
 
     def load_index(self, data: Mapping[str, Any]) -> None:
         """Read the stored index; raises InvalidRecordError on malformed data."""
@@ -511,10 +614,15 @@ class Ledger:
                 date.fromisoformat(key): sorted(_minute(item) for item in value)
                 for key, value in dict(data.get("dose_minutes", {})).items()
             }
+            products = {
+                str(key): ProductUsage.from_dict(value)
+                for key, value in dict(data.get("products", {})).items()
+            }
         except (TypeError, ValueError, OverflowError) as err:
             raise InvalidRecordError(str(err)) from err
         self.days, self.month_counts, self.last, self.undo_stack = days, months, last, undo
         self.dose_minutes, self._first_day = dose_minutes, None
+        self.products = products
 
     def rebuild_index(self, records: Iterable[Record]) -> None:
         """Recompute the index from every record (after a time zone change or repair).
@@ -522,14 +630,16 @@ class Ledger:
         All months must be loaded into the ledger by the caller, who passes them here.
         """
         undo = self.undo_stack
-        self.days, self.month_counts, self.last = {}, {}, {}
+        self.days, self.month_counts, self.last, self.products = {}, {}, {}, {}
         self.dose_minutes, self._first_day = {}, None
         by_month: dict[str, list[Record]] = {}
         for record in records:
             by_month.setdefault(record.month, []).append(record)
             self.month_counts[record.month] = self.month_counts.get(record.month, 0) + 1
-            self._day(record).apply(record, 1)
+            if record.kind in DAY_KINDS:
+                self._day(record).apply(record, 1)
             self._track_dose_minute(record, 1)
+            self._apply_product(record, 1)
             newest = self.last.get(record.kind)
             if newest is None or _sort_key(record) > _sort_key(newest):
                 self.last[record.kind] = record

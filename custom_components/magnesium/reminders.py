@@ -42,12 +42,14 @@ from .const import (
 )
 from .knowledge import EPSOM_BATH_MINUTES, EPSOM_BATH_SALT_G, FORMS_BY_KEY
 from .ledger import Kind, Record, Source, make_record
+from .products import Product, dose_record
 from .schedule import (
     DEFAULT_BATH_TIME,
     DEFAULT_EVENING_FORM,
     DEFAULT_EVENING_TIME,
     DEFAULT_MORNING_FORM,
     DEFAULT_MORNING_TIME,
+    SLOT_REMINDERS,
     BathPlan,
     DayState,
     Evaluation,
@@ -177,6 +179,7 @@ class ReminderManager:
         self.slots = {slot: _slot_from_dict(slot, None) for slot in Slot}
         self.bath_at = DEFAULT_BATH_TIME
         self.bath_enabled = False
+        self.slot_products: dict[Slot, str | None] = dict.fromkeys(Slot)
         self.day_state = DayState(date.min)
         self._store = MagnesiumStore(hass, f"{DOMAIN}.{tracker.entry_id}.reminders")
         self._texts: dict[str, str] = {}
@@ -196,11 +199,17 @@ class ReminderManager:
     async def async_load(self) -> None:
         """Read the stored settings and the day's state."""
         data = await self._store.async_load() or {}
+        if self._store.damaged_copy:  # the settings start again from their defaults
+            self.tracker.async_report_damaged("reminders", self._store.damaged_copy)
         slots = _mapping(data.get("slots"))
         self.slots = {slot: _slot_from_dict(slot, slots.get(slot.value)) for slot in Slot}
         bath = _mapping(data.get("bath"))
         self.bath_at = _time(bath.get("at"), DEFAULT_BATH_TIME)
         self.bath_enabled = bool(bath.get("enabled", False))
+        products = _mapping(data.get("slot_products"))
+        self.slot_products = {
+            slot: str(products[slot.value]) if products.get(slot.value) else None for slot in Slot
+        }
         self.day_state = DayState.from_dict(data.get("day")) or DayState(date.min)
         await self._async_load_texts()
 
@@ -270,6 +279,25 @@ class ReminderManager:
         """Change a slot's time, switch, amount or form."""
         self.slots[slot] = replace(self.slots[slot], **changes)
         self._settings_changed()
+
+    @callback
+    def async_set_slot_product(self, slot: Slot, product_id: str | None) -> None:
+        """Name the product a slot's dose is taken from (None: by form and amount)."""
+        self.slot_products[slot] = product_id
+        self._settings_changed()
+
+    def slot_product(self, slot: Slot) -> Product | None:
+        """The product a slot names, if it still exists."""
+        product_id = self.slot_products.get(slot)
+        return self.tracker.products.get(product_id) if product_id else None
+
+    def product_suggestion(self, status: ReminderStatus) -> tuple[Product, float] | None:
+        """The product and whole units a due slot suggests, within its amount; None if none."""
+        slot = next((slot for slot, key in SLOT_REMINDERS.items() if key is status.reminder), None)
+        if slot is None or (product := self.slot_product(slot)) is None:
+            return None
+        units = product.units_for(status.amount_mg)
+        return (product, units) if units > 0 else None
 
     @callback
     def async_set_bath(self, *, at: time | None = None, enabled: bool | None = None) -> None:
@@ -460,6 +488,16 @@ class ReminderManager:
             text = texts["slot_limit_reached"].format(
                 title=title, limit=_mg(self.tracker.settings.daily_limit)
             )
+        elif suggestion := self.product_suggestion(status):
+            product, units = suggestion
+            text = texts["slot_product_dose"].format(
+                title=title,
+                units=_mg(units),
+                unit=texts.get(f"unit_{product.unit}", product.unit),
+                product=product.name,
+                amount=_mg(product.elemental_mg(units)),
+                remaining=_mg(self.tracker.today.remaining_mg),
+            )
         else:
             text = texts["slot_dose"].format(
                 title=title,
@@ -516,6 +554,7 @@ class ReminderManager:
                 "form": status.form,
                 "limit_reached": status.limit_reached,
             }
+            attrs |= self._product_data(status)
         if status.snoozed_until is not None:
             attrs["snoozed_until"] = status.snoozed_until
         if status.moved_by is not None:
@@ -534,6 +573,7 @@ class ReminderManager:
                 "form": status.form,
                 "remaining_mg": self.tracker.today.remaining_mg,
             }
+            data |= self._product_data(status)
         if status.moved_by is not None and status.planned_at is not None:
             data |= {
                 "moved_for": status.moved_by.medicine,
@@ -545,6 +585,13 @@ class ReminderManager:
             self.hass.async_create_task(
                 self._async_notify(key, message, taken=not status.limit_reached)
             )
+
+    def _product_data(self, status: ReminderStatus) -> dict[str, Any]:
+        """The product and units a slot suggests, for attributes and event data."""
+        if status.limit_reached or (suggestion := self.product_suggestion(status)) is None:
+            return {}
+        product, units = suggestion
+        return {"product": product.name, "units": units}
 
     # -- notifications ----------------------------------------------------------------
     def tag(self, key: Reminder, day: date | None = None) -> str:
@@ -631,8 +678,11 @@ class ReminderManager:
         # mark it at once: a second press while the record is being written finds it handled
         self._taking.add(key)
         try:
+            record: Record
             if key is Reminder.EPSOM_BATH:
                 record = make_record(taken_at=now, kind=Kind.BATH, form="sulfate", source=source)
+            elif suggestion := self.product_suggestion(status):
+                record = dose_record(*suggestion, now, source)
             else:
                 record = make_record(
                     taken_at=now,
@@ -719,6 +769,7 @@ class ReminderManager:
         return {
             "slots": {slot.value: _slot_as_dict(plan) for slot, plan in self.slots.items()},
             "bath": {"at": self.bath_at.isoformat(), "enabled": self.bath_enabled},
+            "slot_products": {slot.value: self.slot_products[slot] for slot in Slot},
         }
 
 

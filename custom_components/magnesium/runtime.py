@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .reminders import ReminderManager
+from .stock import StockWatcher
 from .tracker import MagnesiumTracker
 
 
@@ -16,6 +17,7 @@ class MagnesiumData:
 
     tracker: MagnesiumTracker
     reminders: ReminderManager
+    stock: StockWatcher | None = None
 
 
 type MagnesiumConfigEntry = ConfigEntry[MagnesiumData]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -15,10 +15,10 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfMass, UnitOfTime
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .adherence import PERIODS
-from .entity import MagnesiumEntity, ReminderEntity
+from .entity import MagnesiumEntity, ProductEntity, ReminderEntity
 from .ledger import Record
 from .runtime import MagnesiumConfigEntry
 from .tracker import Today
@@ -41,7 +41,7 @@ def _record_attrs(record: Record | None) -> Mapping[str, Any] | None:
     if record is None:
         return None
     attrs: dict[str, Any] = {"form": record.form, "source": record.source.value}
-    for key in ("elemental_mg", "compound_mg", "area", "salt_g", "minutes"):
+    for key in ("elemental_mg", "compound_mg", "area", "salt_g", "minutes", "product", "units"):
         if (value := getattr(record, key)) is not None:
             attrs[key] = value
     return attrs
@@ -162,12 +162,21 @@ STREAK = SensorEntityDescription(
     native_unit_of_measurement=UnitOfTime.DAYS,
     state_class=SensorStateClass.MEASUREMENT,
 )
+PRODUCT_STOCK = SensorEntityDescription(
+    key="stock",
+    translation_key="product_stock",
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+)
+PRODUCT_RUN_OUT = SensorEntityDescription(
+    key="run_out", translation_key="product_run_out", device_class=SensorDeviceClass.DATE
+)
 
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: MagnesiumConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensors of an entry."""
     data = entry.runtime_data
@@ -181,6 +190,14 @@ async def async_setup_entry(
             StreakSensor(data, STREAK),
         ]
     )
+    for product in data.tracker.products.values():
+        async_add_entities(
+            [
+                ProductStockSensor(data.tracker, product, PRODUCT_STOCK),
+                ProductRunOutSensor(data.tracker, product, PRODUCT_RUN_OUT),
+            ],
+            config_subentry_id=product.id,
+        )
 
 
 class MagnesiumSensor(MagnesiumEntity, SensorEntity):
@@ -276,3 +293,39 @@ class StreakSensor(ReminderEntity, SensorEntity):
     def native_value(self) -> int:
         """The current streak."""
         return self.reminders.adherence.streak
+
+
+class ProductStockSensor(ProductEntity, SensorEntity):
+    """Units of a product left: counted stock, plus refills, minus units taken."""
+
+    @property
+    def native_unit_of_measurement(self) -> str:
+        """The product's unit."""
+        return self.product.unit
+
+    @property
+    def native_value(self) -> float:
+        """Units left (below 0 when more was logged than counted)."""
+        return self.outlook.stock
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """Use per day over the recent days, and what a unit holds."""
+        return {
+            "daily_units": self.outlook.daily_units,
+            "elemental_mg_per_unit": self.product.elemental_per_unit,
+        }
+
+
+class ProductRunOutSensor(ProductEntity, SensorEntity):
+    """When a product runs out at the use of the last 14 days; unknown without use."""
+
+    @property
+    def native_value(self) -> date | None:
+        """The expected day the stock runs out."""
+        return self.outlook.run_out
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """Days left at that rate."""
+        return {"days_left": self.outlook.days_left}

@@ -31,12 +31,14 @@ from .const import (
     ATTR_MINUTES,
     ATTR_MINUTES_DELAY,
     ATTR_NOTE,
+    ATTR_PRODUCT,
     ATTR_RECORD_ID,
     ATTR_REMINDER,
     ATTR_SALT_G,
     ATTR_START,
     ATTR_SYMPTOM,
     ATTR_TAKEN_AT,
+    ATTR_UNITS,
     BASIS_COMPOUND,
     BASIS_ELEMENTAL,
     DOMAIN,
@@ -46,6 +48,7 @@ from .const import (
     MAX_COMPOUND_MG,
     MAX_ELEMENTAL_MG,
     MAX_NOTE_LENGTH,
+    MAX_REFILL_UNITS,
     MAX_SALT_G,
     MAX_SNOOZE_MINUTES,
     MAX_TOPICAL_MG,
@@ -56,6 +59,7 @@ from .const import (
     SERVICE_LOG_MEDICINE,
     SERVICE_LOG_SIDE_EFFECT,
     SERVICE_LOG_TOPICAL,
+    SERVICE_REFILL,
     SERVICE_SKIP_REMINDER,
     SERVICE_SNOOZE_REMINDER,
     SERVICE_UNDO,
@@ -72,6 +76,7 @@ from .knowledge import (
     find_interaction,
 )
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
+from .products import MAX_UNITS_PER_DOSE, Product, dose_record, find_products, refill_record
 from .reminders import spacing_fields
 from .schedule import Reminder
 
@@ -88,11 +93,11 @@ _NOTE = vol.Optional(ATTR_NOTE)
 LOG_DOSE_SCHEMA = vol.Schema(
     {
         _ENTRY: cv.string,
-        vol.Required(ATTR_FORM): cv.string,
-        vol.Required(ATTR_AMOUNT_MG): vol.Coerce(float),
-        vol.Optional(ATTR_BASIS, default=BASIS_ELEMENTAL): vol.In(
-            [BASIS_ELEMENTAL, BASIS_COMPOUND]
-        ),
+        vol.Optional(ATTR_FORM): cv.string,
+        vol.Optional(ATTR_AMOUNT_MG): vol.Coerce(float),
+        vol.Optional(ATTR_BASIS): vol.In([BASIS_ELEMENTAL, BASIS_COMPOUND]),
+        vol.Optional(ATTR_PRODUCT): cv.string,
+        vol.Optional(ATTR_UNITS): vol.Coerce(float),
         _TAKEN_AT: cv.datetime,
         _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
     }
@@ -112,6 +117,15 @@ LOG_BATH_SCHEMA = vol.Schema(
         _ENTRY: cv.string,
         vol.Optional(ATTR_SALT_G): vol.Coerce(float),
         vol.Optional(ATTR_MINUTES): vol.Coerce(float),
+        _TAKEN_AT: cv.datetime,
+        _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
+    }
+)
+REFILL_SCHEMA = vol.Schema(
+    {
+        _ENTRY: cv.string,
+        vol.Required(ATTR_PRODUCT): cv.string,
+        vol.Required(ATTR_UNITS): vol.Coerce(float),
         _TAKEN_AT: cv.datetime,
         _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
     }
@@ -206,14 +220,61 @@ def record_response(record: Record) -> dict[str, Any]:
     return {ATTR_RECORD_ID: record.id, **record.as_dict()}
 
 
+def find_product(tracker: MagnesiumTracker, text: str) -> Product:
+    """The one product a name means, or a translated error naming the products."""
+    products = list(tracker.products.values())
+    found = find_products(products, text)
+    if len(found) == 1:
+        return found[0]
+    names = ", ".join(item.name for item in (found or products)) or "-"
+    raise _invalid(
+        "product_ambiguous" if found else "unknown_product", product=text, products=names
+    )
+
+
+def _check_units(product: Product, units: float | None, maximum: float) -> float:
+    """Units of a product: more than 0, at most ``maximum``, whole when counted."""
+    if units is None or not math.isfinite(units) or units <= 0 or units > maximum:
+        raise _invalid("units_invalid", units=units, maximum=f"{maximum:g}")
+    if product.countable and not float(units).is_integer():
+        raise _invalid("units_not_whole", units=units, product=product.name, unit=product.unit)
+    return units
+
+
+def _product_units(product: Product, units: float | None) -> float:
+    _check_units(product, units, MAX_UNITS_PER_DOSE)
+    assert units is not None
+    if (elemental := product.elemental_mg(units)) > MAX_ELEMENTAL_MG:
+        raise _invalid("amount_invalid", amount=elemental, maximum=f"{MAX_ELEMENTAL_MG:g}")
+    return units
+
+
+def _log_product_record(tracker: MagnesiumTracker, data: dict[str, Any]) -> Record:
+    if any(key in data for key in (ATTR_FORM, ATTR_AMOUNT_MG, ATTR_BASIS)):
+        raise _invalid("product_and_form")
+    product = find_product(tracker, data[ATTR_PRODUCT])
+    units = _product_units(product, data.get(ATTR_UNITS))
+    return dose_record(
+        product, units, _taken_at(data.get(ATTR_TAKEN_AT)), Source.ACTION, data.get(ATTR_NOTE)
+    )
+
+
 async def _async_log_dose(call: ServiceCall) -> ServiceResponse:
     data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     tracker = data.tracker
+    if ATTR_PRODUCT in call.data:
+        record = _log_product_record(tracker, dict(call.data))
+        await tracker.async_add(record)
+        return await _dose_response(data, record)
+    if ATTR_UNITS in call.data:
+        raise _invalid("product_and_form")
+    if ATTR_FORM not in call.data or ATTR_AMOUNT_MG not in call.data:
+        raise _invalid("form_or_product")
     form = _find_form(call.data[ATTR_FORM])
     if not form.oral:
         raise _invalid("not_oral_form", form=form.key, forms=", ".join(ORAL_FORM_KEYS))
     compound_mg: float | None = None
-    if call.data[ATTR_BASIS] == BASIS_COMPOUND:
+    if call.data.get(ATTR_BASIS, BASIS_ELEMENTAL) == BASIS_COMPOUND:
         compound_mg = _amount(call.data[ATTR_AMOUNT_MG], MAX_COMPOUND_MG)
         assert compound_mg is not None
         elemental_mg = round(form.elemental_from_compound(compound_mg), 3)
@@ -231,7 +292,13 @@ async def _async_log_dose(call: ServiceCall) -> ServiceResponse:
         note=call.data.get(ATTR_NOTE),
     )
     await tracker.async_add(record)
+    return await _dose_response(data, record)
+
+
+async def _dose_response(data: MagnesiumData, record: Record) -> dict[str, Any]:
+    """The logged dose and the day's totals, with a warning when it fell in a medicine's window."""
     window = await data.reminders.async_check_dose(record)
+    tracker = data.tracker
     today = tracker.today
     response: dict[str, Any] = {
         **record_response(record),
@@ -240,6 +307,8 @@ async def _async_log_dose(call: ServiceCall) -> ServiceResponse:
         "daily_limit_mg": today.daily_limit,
         "over_limit": today.over_limit,
     }
+    if record.product_id and (product := tracker.products.get(record.product_id)):
+        response["stock"] = tracker.outlook(product).stock
     if window is not None:
         response["warning"] = {
             "message": data.reminders.spacing_message(window, record.taken_at),
@@ -269,6 +338,22 @@ async def _async_log_medicine(call: ServiceCall) -> ServiceResponse:
     return {
         **record_response(record),
         "allowed_from": allowed[0].isoformat() if allowed else None,
+    }
+
+
+async def _async_refill(call: ServiceCall) -> ServiceResponse:
+    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    product = find_product(tracker, call.data[ATTR_PRODUCT])
+    units = _check_units(product, call.data[ATTR_UNITS], MAX_REFILL_UNITS)
+    record = refill_record(
+        product, units, _taken_at(call.data.get(ATTR_TAKEN_AT)), call.data.get(ATTR_NOTE)
+    )
+    await tracker.async_add(record)
+    view = tracker.outlook(product)
+    return {
+        **record_response(record),
+        "stock": view.stock,
+        "run_out": view.run_out.isoformat() if view.run_out else None,
     }
 
 
@@ -411,6 +496,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (SERVICE_LOG_DOSE, _async_log_dose, LOG_DOSE_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_LOG_TOPICAL, _async_log_topical, LOG_TOPICAL_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_LOG_BATH, _async_log_bath, LOG_BATH_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_REFILL, _async_refill, REFILL_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_UNDO, _async_undo, UNDO_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_DELETE_RECORD, _async_delete_record, DELETE_SCHEMA, SupportsResponse.OPTIONAL),
         (

@@ -38,9 +38,11 @@ async def _async_load(
     hass: HomeAssistant, key: HassKey[dict[str, Mapping[str, Any]]], folder: str
 ) -> dict[str, Mapping[str, Any]]:
     if (loaded := hass.data.get(key)) is None:
+        # listing the folder is I/O too: in the executor, never in the event loop
+        files = await hass.async_add_executor_job(language_files, folder)
         loaded = {
             language: await hass.async_add_executor_job(read_yaml, path)
-            for language, path in language_files(folder).items()
+            for language, path in files.items()
         }
         hass.data[key] = loaded
     return loaded

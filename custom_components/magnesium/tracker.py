@@ -13,13 +13,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
-from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    DOMAIN as HOMEASSISTANT_DOMAIN,
+    Event,
+    HomeAssistant,
+    callback,
+)
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import (
     CONF_ASK_DOCTOR,
     CONF_DAILY_LIMIT,
@@ -42,6 +49,7 @@ from .ledger import (
     Record,
     month_key,
 )
+from .products import Outlook, Product, outlook
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,8 +58,24 @@ class StorageVersionError(HomeAssistantError):
     """Stored data was written by a newer version of the integration."""
 
 
+def _too_new(key: str, version: int | None) -> StorageVersionError:
+    _LOGGER.error("%s was written by a newer version (%s) of the integration", key, version)
+    return StorageVersionError(translation_domain=DOMAIN, translation_key="storage_too_new")
+
+
+# What Home Assistant's Store raises for a file that parses as JSON but is not a store file
+# (no version, no data, a version that is not a number, data that is not an object)
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+
+
 class MagnesiumStore(Store[dict[str, Any]]):
-    """A versioned store of the integration; refuses data from a newer version."""
+    """A versioned store of the integration; refuses data from a newer version.
+
+    A damaged file (one Home Assistant cannot parse, or one that is not a store file) loads as
+    nothing and is kept beside the log; ``damaged_copy`` then names the copy until the next load.
+    """
+
+    damaged_copy: str | None = None
 
     def __init__(self, hass: HomeAssistant, key: str) -> None:
         """Create an atomic-writing store for one file."""
@@ -68,14 +92,46 @@ class MagnesiumStore(Store[dict[str, Any]]):
     ) -> dict[str, Any]:
         """Migrate stored data to the current version."""
         if old_major_version > STORAGE_VERSION:
-            raise StorageVersionError(
-                f"{self.key} was written by a newer version ({old_major_version}); "
-                "update the integration"
-            )
-        # 1 -> 2: the same schema; version 2 may also hold side-effect records.
-        # 2 -> 3: the same schema; version 3 may also hold medicine records, and the index
-        # gains the minutes of each day's oral doses (an index without them is rebuilt).
+            raise _too_new(self.key, old_major_version)
+        # 1 -> 2 -> 3: the same schema; version 2 may also hold side-effect records, version 3
+        # refills, the product and units of a dose, the products' use in the index, medicine
+        # records, and the minutes of each day's oral doses in the index (an index without
+        # them is rebuilt).
         return old_data
+
+    async def async_load(self) -> dict[str, Any] | None:
+        """Load the data; a damaged file loads as None and sets ``damaged_copy``."""
+        self.damaged_copy = None
+        try:
+            data: Any = await super().async_load()  # any JSON, whatever the type says
+        except STORAGE_TOO_NEW_ERRORS as err:  # Home Assistant's own check, on newer releases
+            raise _too_new(self.key, None) from err
+        except _SHAPE_ERRORS as err:
+            _LOGGER.warning("%s is not a readable store file: %r", self.key, err)
+        else:
+            if data is None:
+                self.damaged_copy = self._take_corruption_notice()
+                return None
+            if isinstance(data, dict):
+                return data
+            _LOGGER.warning("%s holds %s, not an object", self.key, type(data).__name__)
+        name = f"{self.path}.damaged.{dt_util.utcnow():%Y%m%d%H%M%S}"
+        moved = await self.hass.async_add_executor_job(_move_aside, self.path, name)
+        self.damaged_copy = name if moved else self.path
+        return None
+
+    def _take_corruption_notice(self) -> str | None:
+        """Where Home Assistant kept this file when it could not parse it, if it just did.
+
+        Home Assistant moves an unparsable store file aside and raises a general repair issue;
+        it is replaced by ours, which says what it means for this log.
+        """
+        prefix = f"storage_corruption_{self.key}_"
+        for (domain, issue_id), issue in list(ir.async_get(self.hass).issues.items()):
+            if domain == HOMEASSISTANT_DOMAIN and issue_id.startswith(prefix):
+                ir.async_delete_issue(self.hass, HOMEASSISTANT_DOMAIN, issue_id)
+                return str((issue.translation_placeholders or {}).get("corrupt_path", self.path))
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +221,9 @@ class MagnesiumTracker:
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubs: list[CALLBACK_TYPE] = []
         self._midnight_unsub: CALLBACK_TYPE | None = None
+        self._midnight = datetime.min
         self._today: Today | None = None
+        self.products: dict[str, Product] = {}  # by id (the subentry's); set at set-up
 
     # -- life cycle -------------------------------------------------------------------
     def _tz(self) -> ZoneInfo:
@@ -175,6 +233,8 @@ class MagnesiumTracker:
         """Load the index and the current month; rebuild the index if it is stale."""
         data = await self._index_store.async_load()
         stale = False
+        if self._index_store.damaged_copy:
+            self.async_report_damaged("index", self._index_store.damaged_copy)
         if data is None:
             # A new person, or an index that was lost (Home Assistant moves a file it cannot
             # parse aside and loads nothing): months on disk tell the two apart.
@@ -185,17 +245,16 @@ class MagnesiumTracker:
             except InvalidRecordError:
                 _LOGGER.warning("Index of %s is damaged; rebuilding it", self.settings.name)
                 stale = True
+                self.async_report_damaged(
+                    "index", await self._async_copy_aside(index_key(self.entry_id), data)
+                )
             else:
                 # an index from before version 3 lacks the dose minutes: rebuild it once
                 stale = data.get("tz") != self.hass.config.time_zone or "dose_minutes" not in data
-        await self._async_ensure_month(month_key(dt_util.utcnow()))
-        if stale or not self._current_month_consistent():
+        # a current month that does not match the index is rebuilt here (see _async_ensure_month)
+        if not await self._async_ensure_month(month_key(dt_util.utcnow())) and stale:
             await self._async_rebuild()
         await self._async_ensure_today()
-
-    def _current_month_consistent(self) -> bool:
-        month = month_key(dt_util.utcnow())
-        return len(self.ledger.month_records(month)) == self.ledger.month_counts.get(month, 0)
 
     @callback
     def async_start(self) -> None:
@@ -219,8 +278,11 @@ class MagnesiumTracker:
             await self._async_rebuild()
             self._schedule_midnight()
 
-    async def _async_rebuild(self) -> None:
-        """Recompute the index from every stored month (time zone change or repair)."""
+    async def _async_rebuild(self, keep: str | None = None) -> None:
+        """Recompute the index from every stored month (time zone change or repair).
+
+        Afterwards the current month (and ``keep``, already loaded) stay loaded.
+        """
         self.ledger.with_tz(self._tz())
         months = await self.hass.async_add_executor_job(self._stored_months)
         months.update(self.ledger.month_counts)
@@ -231,7 +293,7 @@ class MagnesiumTracker:
         self.ledger.rebuild_index(records)
         current = month_key(dt_util.utcnow())
         for month in self.ledger.loaded_months():
-            if month != current:
+            if month not in (current, keep):
                 self.ledger.unload_month(month)
         await self._async_save_index()
         await self._async_ensure_today()
@@ -276,8 +338,29 @@ class MagnesiumTracker:
     @callback
     def _changed(self) -> None:
         self._today = None
+        if self._midnight_unsub and self._midnight != self.ledger.next_day_start(dt_util.utcnow()):
+            self._schedule_midnight()  # the clock was set back past a midnight
         for update in list(self._listeners):
             update()
+
+    @callback
+    def async_report_damaged(self, kind: str, path: str, month: str = "") -> None:
+        """Tell the user (a repair issue) that a file of this log was damaged and kept at path.
+
+        ``kind`` is "index", "month" or "reminders": each has its own notice saying what was lost.
+        """
+        placeholders = {"name": self.settings.name, "path": path}
+        if month:
+            placeholders["month"] = month
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"damaged_{kind}_{self.entry_id}{f'_{month}' if month else ''}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=f"damaged_{kind}",
+            translation_placeholders=placeholders,
+        )
 
     @callback
     def async_update_settings(self, settings: Settings) -> None:
@@ -288,8 +371,9 @@ class MagnesiumTracker:
     def _schedule_midnight(self) -> None:
         if self._midnight_unsub:
             self._midnight_unsub()
+        self._midnight = self.ledger.next_day_start(dt_util.utcnow())
         self._midnight_unsub = async_track_point_in_utc_time(
-            self.hass, self._async_midnight, self.ledger.next_day_start(dt_util.utcnow())
+            self.hass, self._async_midnight, self._midnight
         )
 
     async def _async_midnight(self, _now: datetime) -> None:
@@ -338,6 +422,11 @@ class MagnesiumTracker:
         """Medicines logged in ``[start, end)`` (loads their months)."""
         records, _days = await self.async_get_log(start, end)
         return [(r.form, r.taken_at) for r in records if r.kind is Kind.MEDICINE]
+
+    def outlook(self, product: Product) -> Outlook:
+        """A product's stock and run-out date now (from the index: a few lookups)."""
+        today = self.ledger.local_day(dt_util.utcnow())
+        return outlook(product, self.ledger.product_usage(product.id), today)
 
     def _records_between(self, start: datetime, end: datetime) -> list[Record]:
         """Records of a span whose months are loaded (today's are: see ``_async_ensure_today``)."""
@@ -408,7 +497,10 @@ class MagnesiumTracker:
         return store
 
     async def _async_read_month(self, month: str) -> list[Record]:
-        data = await self._month_store(month).async_load()
+        store = self._month_store(month)
+        data = await store.async_load()
+        if store.damaged_copy:
+            self.async_report_damaged("month", store.damaged_copy, month)
         items = list(data.get("records", [])) if isinstance(data, dict) else []
         records = list(_read_records(items, month))
         if len(records) < len(items):
@@ -420,13 +512,7 @@ class MagnesiumTracker:
 
         The month is rewritten without them at the next change; the copy keeps what was there.
         """
-        name = f"{month_store_key(self.entry_id, month)}.damaged.{dt_util.utcnow():%Y%m%d%H%M%S}"
-        path = self.hass.config.path(".storage", name)
-        try:
-            await self.hass.async_add_executor_job(_write_json, path, data)
-        except OSError as err:
-            _LOGGER.error("Could not keep a copy of the damaged records at %s: %s", path, err)
-            path = str(err)
+        path = await self._async_copy_aside(month_store_key(self.entry_id, month), data)
         ir.async_create_issue(
             self.hass,
             DOMAIN,
@@ -442,15 +528,36 @@ class MagnesiumTracker:
             },
         )
 
-    async def _async_ensure_month(self, month: str) -> None:
-        """Load a month's records into the ledger once, however many callers ask."""
+    async def _async_copy_aside(self, key: str, data: Any) -> str:
+        """Keep a copy of a damaged file's content beside the log; returns where."""
+        name = f"{key}.damaged.{dt_util.utcnow():%Y%m%d%H%M%S}"
+        path = self.hass.config.path(".storage", name)
+        try:
+            await self.hass.async_add_executor_job(_write_json, path, data)
+        except OSError as err:
+            _LOGGER.error("Could not keep a copy of the damaged data at %s: %s", path, err)
+            return str(err)
+        return path
+
+    async def _async_ensure_month(self, month: str) -> bool:
+        """Load a month's records into the ledger once, however many callers ask.
+
+        A month that does not match the index (damaged, or written just before a crash that
+        kept the index from being written) rebuilds the index; returns whether it did.
+        """
         if month in self.ledger.loaded_months():
-            return
+            return False
         lock = self._month_locks.setdefault(month, asyncio.Lock())
         async with lock:
             if month in self.ledger.loaded_months():
-                return
-            self.ledger.load_month(month, await self._async_read_month(month))
+                return False
+            records = await self._async_read_month(month)
+            self.ledger.load_month(month, records)
+            if len(records) == self.ledger.month_counts.get(month, 0):
+                return False
+            _LOGGER.warning("Index of %s differs from %s; rebuilding", self.settings.name, month)
+            await self._async_rebuild(keep=month)
+            return True
 
     async def _async_save(self, month: str) -> None:
         """Write the month, then the index: the record is on disk before the index names it."""
@@ -462,6 +569,15 @@ class MagnesiumTracker:
         await self._index_store.async_save(
             {"tz": self.hass.config.time_zone, **self.ledger.index_dict()}
         )
+
+
+def _move_aside(path: str, name: str) -> bool:
+    """Rename a file, when it exists (runs in the executor)."""
+    try:
+        os.replace(path, name)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _write_json(path: str, data: Any) -> None:

@@ -1,0 +1,392 @@
+"""The dashboard as a person sees it: the development instance in headless Chromium.
+
+Starts ``scripts/develop`` on a fresh configuration folder (demo entry with a week of data),
+opens the dashboard, saves screenshots (light and dark, phone and tablet width) under
+``docs/screenshots/``, logs the evening dose by clicking its button on the page and waits until
+the page shows the new total, checks that the integrations page shows our own icon, and stops
+the instance with Ctrl-C. Chromium is driven through the DevTools protocol over a websocket
+(aiohttp); the system's Chromium is used, nothing is downloaded.
+
+Marked ``browser``: left out of the normal runs (see pyproject.toml), run once by scripts/test
+with ``-m browser``. Skipped when there is no Chromium or no development environment, except
+under scripts/test (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+import hashlib
+import itertools
+import json
+import os
+from pathlib import Path
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+BRAND = ROOT / "custom_components" / "magnesium" / "brand"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DEVELOP_VENV = ROOT / ".venv-develop" / "bin" / "python"
+DASHBOARD = "/dashboard-magnesium/today"
+TOTAL = "sensor.demo_oral_magnesium_today"
+EVENING_BUTTON = "button.demo_log_evening_dose"
+START_LIMIT = 60  # seconds from scripts/develop to an answering, set-up instance
+SIZES = {"phone": (390, 844, 2, True), "tablet": (1024, 768, 1, False)}
+
+# scripts/test sets MAGNESIUM_BROWSER_REQUIRED=1: there a missing browser fails instead of skipping.
+REQUIRED = os.environ.get("MAGNESIUM_BROWSER_REQUIRED") == "1"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not REQUIRED and CHROMIUM is None, reason="no chromium installed"),
+    pytest.mark.skipif(
+        not REQUIRED and not DEVELOP_VENV.exists(),
+        reason="no development environment (scripts/setup --develop)",
+    ),
+]
+
+# Text of a node and all shadow roots below it, as rendered (no scripts or styles).
+JS_HELPERS = """
+window.__deep = (root, test) => {
+  const found = [];
+  const walk = (node) => {
+    if (node.nodeType === 1 && test(node)) found.push(node);
+    if (node.shadowRoot) walk(node.shadowRoot);
+    for (const child of node.children || []) walk(child);
+  };
+  walk(root);
+  return found;
+};
+window.__text = (root) => {
+  let out = "";
+  const walk = (node) => {
+    if (node.nodeType === 3) { out += node.textContent + " "; return; }
+    if (node.nodeType === 1 && ["SCRIPT", "STYLE"].includes(node.tagName)) return;
+    if (node.shadowRoot) walk(node.shadowRoot);
+    for (const child of node.childNodes) walk(child);
+  };
+  walk(root);
+  return out.replace(/\\s+/g, " ");
+};
+window.__card = (entity) => window.__deep(document.body, (el) =>
+  el.tagName === "HUI-TILE-CARD" && el._config && el._config.entity === entity)[0];
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class DevTools:
+    """A page of Chromium, driven over the DevTools protocol."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.ids = itertools.count(1)
+        self.pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.session: str | None = None
+        self.reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        async for message in self.ws:
+            data = json.loads(message.data)
+            if (future := self.pending.pop(data.get("id", -1), None)) is not None:
+                future.set_result(data)
+
+    async def send(self, method: str, **params: Any) -> dict[str, Any]:
+        message_id = next(self.ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.pending[message_id] = future
+        message: dict[str, Any] = {"id": message_id, "method": method, "params": params}
+        if self.session and not method.startswith("Target."):
+            message["sessionId"] = self.session
+        await self.ws.send_str(json.dumps(message))
+        reply = await asyncio.wait_for(future, 30)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return dict(reply.get("result", {}))
+
+    async def open_page(self) -> None:
+        target = await self.send("Target.createTarget", url="about:blank")
+        attached = await self.send(
+            "Target.attachToTarget", targetId=target["targetId"], flatten=True
+        )
+        self.session = attached["sessionId"]
+        await self.send("Page.enable")
+        await self.send("Runtime.enable")
+        await self.send("Page.addScriptToEvaluateOnNewDocument", source=JS_HELPERS)
+
+    async def js(self, expression: str) -> Any:
+        result = await self.send(
+            "Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    async def wait_for(self, expression: str, what: str, seconds: float = 30) -> Any:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with suppress(RuntimeError):
+                if value := await self.js(expression):
+                    return value
+            await asyncio.sleep(0.25)
+        text = await self.js("window.__text ? window.__text(document.body) : ''")
+        raise AssertionError(f"timed out waiting for {what}; the page shows: {text[:1500]}")
+
+    async def view(self, width: int, height: int, scale: int, mobile: bool, dark: bool) -> None:
+        await self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=scale,
+            mobile=mobile,
+        )
+        await self.send(
+            "Emulation.setEmulatedMedia",
+            features=[
+                {"name": "prefers-color-scheme", "value": "dark" if dark else "light"},
+                {"name": "prefers-reduced-motion", "value": "reduce"},
+            ],
+        )
+
+    async def goto(self, url: str) -> None:
+        await self.send("Page.navigate", url=url)
+
+    async def click(self, expression: str) -> None:
+        """Click the middle of an element, with the mouse, as a person would."""
+        box = await self.js(
+            f"(() => {{ const el = {expression}; el.scrollIntoView({{block: 'center'}});"
+            " const r = el.getBoundingClientRect();"
+            " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()"
+        )
+        for kind in ("mousePressed", "mouseReleased"):
+            await self.send(
+                "Input.dispatchMouseEvent",
+                type=kind,
+                x=box["x"],
+                y=box["y"],
+                button="left",
+                clickCount=1,
+            )
+
+    async def screenshot(self, path: Path, clip: dict[str, float] | None = None) -> None:
+        options: dict[str, Any] = {"clip": clip} if clip else {}
+        shot = await self.send("Page.captureScreenshot", format="png", **options)
+        await asyncio.to_thread(path.write_bytes, base64.b64decode(shot["data"]))
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Let SIGINT reach the script, also where this test was started with it ignored.
+
+    A process started in the background by a non-interactive shell (as CI runners do) has
+    SIGINT ignored, and a shell cannot trap a signal that was ignored when it started.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextmanager
+def development_instance(config: Path, port: int) -> Iterator[float]:
+    """scripts/develop on a fresh folder; yields seconds to ready; stops it with Ctrl-C."""
+    log = (config.parent / "develop.log").open("w")
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [str(ROOT / "scripts" / "develop"), "--config", str(config), "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,  # noqa: PLW1509 - no threads started yet
+    )
+    try:
+        ready = None
+        while time.monotonic() - started < START_LIMIT + 30:
+            if process.poll() is not None:
+                raise AssertionError(f"scripts/develop ended: {_tail(config)}")
+            if "Ctrl-C stops it" in (config.parent / "develop.log").read_text():
+                ready = time.monotonic() - started
+                break
+            time.sleep(0.2)
+        assert ready is not None, f"not ready: {_tail(config)}"
+        yield ready
+    finally:
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        try:
+            code = process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # the script stops Home Assistant on SIGTERM too
+            process.wait(60)
+            raise
+        finally:
+            log.close()
+    assert code == 0, _tail(config)  # Home Assistant stopped cleanly
+    assert "Home Assistant stopped (0)" in (config.parent / "develop.log").read_text()
+
+
+def _tail(config: Path) -> str:
+    return (config.parent / "develop.log").read_text()[-3000:]
+
+
+@asynccontextmanager
+async def chromium(profile: Path) -> AsyncIterator[DevTools]:
+    process = await asyncio.create_subprocess_exec(
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--remote-debugging-port=0",
+        f"--user-data-dir={profile}",
+        "about:blank",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        active = profile / "DevToolsActivePort"
+        for _ in range(200):
+            if active.exists() and len(active.read_text().splitlines()) == 2:
+                break
+            await asyncio.sleep(0.1)
+        port, path = active.read_text().splitlines()
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"ws://127.0.0.1:{port}{path}", max_msg_size=0) as ws,
+        ):
+            tools = DevTools(ws)
+            await tools.open_page()
+            try:
+                yield tools
+            finally:
+                tools.reader.cancel()
+                with suppress(asyncio.CancelledError):
+                    await tools.reader
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def show_dashboard(page: DevTools, base: str, size: str, dark: bool) -> None:
+    width, height, scale, mobile = SIZES[size]
+    await page.view(width, height, scale, mobile, dark)
+    await page.goto(base + DASHBOARD)
+    await page.wait_for(
+        "window.__text && window.__text(document.body).includes('Oral magnesium per day')"
+        " && window.__card('sensor.demo_oral_magnesium_today')"
+        " && window.__deep(document.body, el => el.tagName === 'HA-GAUGE').length > 0"
+        " && window.__deep(document.body, el => el.tagName === 'CANVAS'"
+        "    || (el.tagName === 'svg' && el.closest && el.getBoundingClientRect().height > 100))"
+        "    .length > 0",
+        f"the dashboard ({size}, {'dark' if dark else 'light'})",
+    )
+
+
+async def fit_height(page: DevTools, size: str, dark: bool) -> None:
+    """Make the window as tall as the dashboard, so that a screenshot shows all of it."""
+    width, _height, scale, mobile = SIZES[size]
+    height = 0
+    for _ in range(5):
+        bottom = await page.js(
+            "Math.ceil(Math.max(...window.__deep(document.body, el => el.tagName === 'HA-CARD')"
+            ".map(el => el.getBoundingClientRect().bottom + window.scrollY)))"
+        )
+        if bottom + 16 == height:
+            return
+        height = int(bottom) + 16
+        await page.view(width, height, scale, mobile, dark)
+        await asyncio.sleep(0.5)
+
+
+@pytest.fixture
+def instance(socket_enabled: None) -> Iterator[tuple[str, Path, float]]:
+    """The development instance on a free port (the harness blocks sockets unless asked)."""
+    with tempfile.TemporaryDirectory(prefix="magnesium-browser-") as tmp:
+        config = Path(tmp) / "config"
+        port = free_port()
+        with development_instance(config, port) as ready:
+            yield f"http://127.0.0.1:{port}", Path(tmp), ready
+
+
+async def test_dashboard_in_chromium(instance: tuple[str, Path, float]) -> None:
+    base, tmp, ready = instance
+    assert CHROMIUM is not None, "no chromium (scripts/setup --develop installs it)"
+    assert ready < START_LIMIT, f"scripts/develop took {ready:.1f} s"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    async with chromium(tmp / "profile") as page:
+        # screenshots: light and dark, phone and tablet width, the whole dashboard
+        for dark in (False, True):
+            for size in ("phone", "tablet"):
+                await show_dashboard(page, base, size, dark)
+                await fit_height(page, size, dark)
+                await asyncio.sleep(1.5)  # the chart and the gauge settle
+                theme = "dark" if dark else "light"
+                await page.screenshot(SCREENSHOTS / f"dashboard-{theme}-{size}.png")
+
+        # a person presses "Evening dose": the page shows the new total
+        await show_dashboard(page, base, "tablet", False)
+        before = await page.js(f"document.querySelector('home-assistant').hass.states['{TOTAL}']")
+        due = await page.js(
+            "document.querySelector('home-assistant').hass"
+            ".states['binary_sensor.demo_evening_dose_due'].attributes"
+        )
+        planned = await page.js(
+            "document.querySelector('home-assistant').hass"
+            ".states['number.demo_evening_dose_amount'].state"
+        )
+        amount = float(due.get("amount_mg", planned)) if due else float(planned)
+        total = float(before["state"]) + amount
+        shown = f"{total:,.0f} mg"
+        card = f"window.__card('{TOTAL}')"
+        assert shown not in await page.js(f"window.__text({card})")
+        await page.click(f"window.__card('{EVENING_BUTTON}')")
+        await page.wait_for(
+            f"window.__text({card}).includes('{shown}')", f"the new total {shown} on the page"
+        )
+        state = await page.js(f"document.querySelector('home-assistant').hass.states['{TOTAL}']")
+        assert float(state["state"]) == total
+
+        # the integrations page shows our own icon (Home Assistant 2026.3 and newer)
+        await page.view(1024, 700, 1, False, False)
+        await page.goto(base + "/config/integrations/dashboard")
+        src = await page.wait_for(
+            "(() => { const img = window.__deep(document.body, el => el.tagName === 'IMG'"
+            " && el.src.includes('/api/brands/integration/magnesium/'))[0];"
+            " return img && img.complete && img.naturalWidth > 0 ? img.src : null; })()",
+            "the magnesium icon on the integrations page",
+        )
+        digest = await page.js(
+            f"fetch({json.dumps(src)}).then(r => r.arrayBuffer())"
+            ".then(b => crypto.subtle.digest('SHA-256', b)).then(h =>"
+            " Array.from(new Uint8Array(h)).map(x => x.toString(16).padStart(2, '0')).join(''))"
+        )
+        ours = {
+            hashlib.sha256(path.read_bytes()).hexdigest(): path.name for path in BRAND.glob("*.png")
+        }
+        assert digest in ours, f"{src} is not one of our brand images"
+        assert ours[digest].removeprefix("dark_").startswith("icon")
+        await asyncio.sleep(0.5)
+        card = await page.js(
+            "(() => { const card = window.__deep(document.body, el =>"
+            " el.tagName === 'HA-INTEGRATION-CARD' && window.__text(el).includes('Magnesium'))[0];"
+            " const r = card.getBoundingClientRect();"
+            " return {x: r.left - 8, y: r.top - 8, width: r.width + 16, height: r.height + 16,"
+            " scale: 1}; })()"
+        )
+        await page.screenshot(SCREENSHOTS / "integrations-icon.png", clip=card)

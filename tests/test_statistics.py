@@ -1,0 +1,132 @@
+"""Long-term statistics of the day's oral total, compiled by the recorder across midnight.
+
+The sensor resets at local midnight (state class ``total`` with ``last_reset``): the hourly
+``state`` is the day's total at the end of the hour and ``sum`` grows by what was taken, through
+the reset. A removed dose lowers both (a ``total_increasing`` sensor would count it again).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.statistics import (
+    get_metadata,
+    statistics_during_period,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+    do_adhoc_statistics,
+)
+
+from .conftest import TIME_ZONE, call, sensor_state, setup_entry
+
+BERLIN = ZoneInfo(TIME_ZONE)
+EVENING = datetime(2026, 3, 28, 22, 0, tzinfo=BERLIN)  # the night before clocks go forward
+ORAL = "sensor.alex_oral_magnesium_today"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder, enable_custom_integrations: None
+) -> None:
+    """As conftest's, with the recorder set up before Home Assistant (its fixture needs that)."""
+
+
+@pytest.fixture(autouse=True)
+def private_config_dir(recorder_mock: Recorder, hass: HomeAssistant, tmp_path: Path) -> None:
+    """As conftest's, after the recorder."""
+    hass.config.config_dir = str(tmp_path)
+
+
+async def move(hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime) -> None:
+    freezer.move_to(moment)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def compile_until(hass: HomeAssistant, first: datetime, end: datetime) -> None:
+    """Compile every 5-minute period from ``first`` to ``end``, as the recorder does."""
+    await async_wait_recording_done(hass)
+    start = first
+    while start < end:
+        do_adhoc_statistics(hass, start=dt_util.as_utc(start))
+        await async_wait_recording_done(hass)
+        start += timedelta(minutes=5)
+
+
+def hourly(hass: HomeAssistant, start: datetime) -> list[dict[str, Any]]:
+    stats = statistics_during_period(
+        hass,
+        dt_util.as_utc(start),
+        None,
+        {ORAL},
+        "hour",
+        None,
+        {"state", "sum", "last_reset"},
+    )
+    return list(stats.get(ORAL, []))
+
+
+async def test_daily_total_statistics_over_midnight(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    time_zone: str,
+) -> None:
+    freezer.move_to(EVENING)
+    await setup_entry(hass)
+    await async_wait_recording_done(hass)
+
+    state = hass.states.get(ORAL)
+    assert state is not None
+    assert state.attributes["state_class"] == "total"
+    assert state.attributes["last_reset"] == "2026-03-27T23:00:00+00:00"
+
+    # 22:00-23:00: 100 mg, then 50 more
+    await move(hass, freezer, EVENING + timedelta(minutes=10))
+    await call(hass, "log_dose", form="glycinate", amount_mg=100)
+    await move(hass, freezer, EVENING + timedelta(minutes=40))
+    await call(hass, "log_dose", form="glycinate", amount_mg=50)
+
+    # 23:00-24:00: a 40 mg dose logged by mistake and removed again
+    await move(hass, freezer, EVENING + timedelta(hours=1, minutes=20))
+    await call(hass, "log_dose", form="malate", amount_mg=40)
+    await move(hass, freezer, EVENING + timedelta(hours=1, minutes=30))
+    await call(hass, "undo")
+
+    # midnight: the day's total starts again; 00:00-01:00: 120 mg
+    midnight = datetime(2026, 3, 29, 0, 0, tzinfo=BERLIN)
+    await move(hass, freezer, midnight + timedelta(seconds=1))
+    assert sensor_state(hass, "oral_magnesium_today") == "0.0"
+    state = hass.states.get(ORAL)
+    assert state is not None
+    assert state.attributes["last_reset"] == "2026-03-28T23:00:00+00:00"
+    await move(hass, freezer, midnight + timedelta(minutes=30))
+    await call(hass, "log_dose", form="malate", amount_mg=120)
+    await move(hass, freezer, midnight + timedelta(hours=1, minutes=1))
+    await compile_until(hass, EVENING, midnight + timedelta(hours=1))
+
+    rows = await hass.async_add_executor_job(hourly, hass, EVENING)
+    got = [
+        (
+            dt_util.utc_from_timestamp(row["start"]).astimezone(BERLIN).hour,
+            row["state"],
+            row["sum"],
+        )
+        for row in rows
+    ]
+    assert got == [(22, 150.0, 150.0), (23, 150.0, 150.0), (0, 120.0, 270.0)]
+    assert dt_util.utc_from_timestamp(rows[-1]["last_reset"]) == dt_util.as_utc(midnight)
+
+    metadata = await hass.async_add_executor_job(get_metadata, hass)
+    meta = metadata[ORAL][1]
+    assert meta["has_sum"] is True
+    assert meta["unit_of_measurement"] == "mg"
