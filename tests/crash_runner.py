@@ -5,8 +5,9 @@
 
 ``run`` prints one JSON line once the entry is set up (its state, the ids in the log, our repair
 issues and the errors logged while starting), then logs 1 mg doses one after another and prints
-each record id only after the action returned it. Nothing here opens a socket: no http, no
-frontend, no default integrations; the storage is the real one, in CONFIG_DIR/.storage.
+each record id only after the action returned it. Nothing here opens a socket: no http server
+(a stand-in takes the calendar's views), no frontend, no default integrations; the storage is
+the real one, in CONFIG_DIR/.storage.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ def _no_network() -> None:
         setattr(socket.socket, name, refuse)
 
 
+class _NoHttp:
+    """Stands in for the web server the calendar platform depends on: views are not served."""
+
+    def register_view(self, view: Any) -> None:
+        """Take a view and serve nothing."""
+
+
 def _emit(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
@@ -71,6 +79,8 @@ def _emit(line: str) -> None:
 
 async def _start(config_dir: str) -> core.HomeAssistant:
     hass = core.HomeAssistant(config_dir)
+    hass.http = _NoHttp()  # type: ignore[assignment]
+    hass.config.components.add("http")  # the calendar's dependency, without a server
     await hass.config.async_set_time_zone("Europe/Berlin")
     hass.config.skip_pip = True
     loader.async_setup(hass)

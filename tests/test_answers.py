@@ -134,6 +134,7 @@ def test_every_placeholder_is_filled(en: Answers) -> None:
         "info",
         "limit",
         "medicine",
+        "medicine_time",
         "name",
         "name_a",
         "name_b",
@@ -156,3 +157,18 @@ def test_every_placeholder_is_filled(en: Answers) -> None:
         "stock",
         "stock_unit",
     }
+
+
+def test_spacing_answers(en: Answers) -> None:
+    from datetime import datetime
+
+    today = datetime(2026, 6, 10, 12, 0)
+    assert en.spacing_wait(
+        "gabapentin", datetime(2026, 6, 10, 23, 0), datetime(2026, 6, 10, 23, 1), today.date()
+    ) == ("Magnesium should wait until 23:01, to keep it apart from the gabapentin at 23:00.")
+    assert en.spacing_wait(
+        "quinolone", datetime(2026, 6, 10, 23, 0), datetime(2026, 6, 11, 1, 0), today.date()
+    ) == (
+        "Magnesium should wait until tomorrow at 01:00, to keep it apart from the quinolone "
+        "antibiotic at 23:00."
+    )

@@ -117,6 +117,7 @@ async def test_options_flow_applies_without_restart(hass: HomeAssistant, entry) 
         CONF_PERSON: "person.alex",
         CONF_DAILY_LIMIT: 150.0,
         CONF_DAILY_TARGET: 100.0,
+        "ask_doctor": False,
         # the collapsed reminder sections keep their defaults
         "notify_entities": [],
         "notify_services": [],

@@ -69,5 +69,7 @@ async def test_diagnostics_are_redacted(
     assert result["products"]["g"]["outlook"]["stock"] == 19
     reminders = result["reminders"]
     assert reminders["settings"]["slots"]["evening"]["form"] == "glycinate"
+    assert reminders["medicines"] == []
+    assert set(reminders["adherence"]) == {"percent", "streak"}
     assert reminders["statuses"]["epsom_bath"]["state"] == "disabled"
     assert reminders["target_mg"] == 300

@@ -101,6 +101,14 @@ FIELDS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
         "taken_at": _dates,
         "note": _anything,
     },
+    "log_medicine": {
+        "medicine": st.one_of(
+            st.sampled_from(["ciprofloxacin", "Doxycycline", "gabapentin", "diuretics", "aspirin"]),
+            _anything,
+        ),
+        "taken_at": st.one_of(_dates, _anything),
+        "note": _anything,
+    },
     "delete_record": {"record_id": st.one_of(st.text(max_size=30), _anything)},
     "undo": {},
     "get_log": {"start": st.one_of(_dates, _anything), "end": st.one_of(_dates, _anything)},

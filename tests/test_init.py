@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.magnesium.const import DOMAIN
+from custom_components.magnesium.const import DOMAIN, STORAGE_VERSION
 
 from .conftest import TIME_ZONE, call, make_entry, sensor_state, setup_entry
 
@@ -84,7 +84,7 @@ async def test_restart_keeps_records_and_states(
     stored = hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"]
     assert len(stored) == 3
     await hass.config_entries.async_unload(entry.entry_id)
-    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 3
+    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == STORAGE_VERSION
     assert hass_storage[f"magnesium.{entry.entry_id}"]["data"]["months"] == {month: 3}
 
     async with restarted(entry) as fresh:
@@ -288,7 +288,7 @@ async def test_device_and_unique_ids(hass: HomeAssistant, entry: MockConfigEntry
     assert device.identifiers == {(DOMAIN, entry.entry_id)}
     assert device.name == "Alex"
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(entities) == 31
+    assert len(entities) == 36
     assert all(item.device_id == device.id for item in entities)
     assert all(item.unique_id.startswith(entry.entry_id) for item in entities)
     assert all(item.translation_key for item in entities)
@@ -391,10 +391,12 @@ async def test_lost_index_is_rebuilt_not_taken_for_a_new_person(
 
 
 @pytest.mark.parametrize("version", [1, 2])
-async def test_version_1_and_2_files_load_and_are_written_as_version_3(
+async def test_older_files_load_and_are_written_as_version_3(
     hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str, version: int
 ) -> None:
-    """Files of earlier releases (before side effects, before products) load unchanged."""
+    """Files of the first release (before side effects) and of version 2 (before products,
+    medicines and dose minutes) load unchanged; the index gains the dose minutes from the
+    months."""
     entry = make_entry()
     now = dt_util.utcnow()
     month = f"{now:%Y-%m}"
@@ -420,6 +422,10 @@ async def test_version_1_and_2_files_load_and_are_written_as_version_3(
     await hass.async_block_till_done()
     assert value(hass, "oral_magnesium_today") == "120.0"
     await call(hass, "log_side_effect", symptom="nausea")
-    assert hass_storage[f"magnesium.{entry.entry_id}"]["version"] == 3
+    index = hass_storage[f"magnesium.{entry.entry_id}"]
+    assert index["version"] == STORAGE_VERSION == 3
     assert hass_storage[f"magnesium.{entry.entry_id}.{month}"]["version"] == 3
     assert value(hass, "oral_magnesium_today") == "120.0"
+    local = dt_util.as_local(now - timedelta(minutes=5))
+    assert index["data"]["dose_minutes"] == {day: [local.hour * 60 + local.minute]}
+    assert hass_storage[f"magnesium.{entry.entry_id}.{month}"]["data"]["records"][0] == record

@@ -944,10 +944,13 @@ def test_index_round_trip() -> None:
             "bath": records[4].as_dict(),
         },
         "undo": [record.id for record in records],
+        # Berlin minutes from the day's start: 00:30; 00:30 and 13:30; 03:00
+        "dose_minutes": {"2026-01-01": [30], "2026-01-15": [30, 810], "2026-02-01": [180]},
     }
     fresh = Ledger(tz=BERLIN)
     fresh.load_index(stored)
     assert fresh.days == ledger.days
+    assert fresh.dose_minutes == ledger.dose_minutes
     assert fresh.month_counts == ledger.month_counts
     assert fresh.last == ledger.last
     assert fresh.undo_stack == ledger.undo_stack
@@ -1080,3 +1083,35 @@ def test_make_record_rejects_naive() -> None:
 def test_make_record_rejects_unknown_field() -> None:
     with pytest.raises(TypeError):
         make_record(taken_at=utc(2026, 1, 15), kind=Kind.ORAL, form="glycinate", dose=1)
+
+
+# -- refills and medicines -----------------------------------------------------------------
+
+
+def test_refills_and_medicines_make_no_day_total() -> None:
+    """Neither is intake: a day with only a refill or a medicine has no total, before and after
+    another record of that day is removed, and after a rebuild."""
+    refill = make_record(
+        taken_at=utc(2026, 6, 9, 8),
+        kind=Kind.REFILL,
+        form="glycinate",
+        product="Pure glycinate",
+        product_id="glyc",
+        units=60.0,
+    )
+    medicine = make_record(taken_at=utc(2026, 6, 10, 8), kind=Kind.MEDICINE, form="quinolone")
+    dose = oral(utc(2026, 6, 10, 9))
+    ledger = ledger_with(BERLIN, refill, medicine, dose)
+    assert counts(ledger) == {date(2026, 6, 10): (100.0, 1, 0, 0)}
+    assert ledger.first_day() == date(2026, 6, 10)
+    assert ledger.product_usage("glyc").refilled == 60.0
+    ledger.remove(dose.id)
+    assert counts(ledger) == {}
+    assert ledger.first_day() is None
+    ledger.rebuild_index([refill, medicine])
+    assert counts(ledger) == {}
+    assert ledger.product_usage("glyc").net == 60.0
+    assert ledger.last[Kind.MEDICINE] == medicine
+    ledger.remove(medicine.id)
+    ledger.remove(refill.id)
+    assert ledger.product_usage("glyc").net == 0.0

@@ -76,7 +76,7 @@ async def test_every_entity_has_name_and_icon(hass: HomeAssistant, entry) -> Non
 
     strings, icons = _json("strings.json"), _json("icons.json")
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len({item.domain for item in entities}) == 8
+    assert len({item.domain for item in entities}) == 9
     for item in entities:
         assert item.translation_key in strings["entity"][item.domain], item.entity_id
         assert item.translation_key in icons["entity"][item.domain], item.entity_id

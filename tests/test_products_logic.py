@@ -237,9 +237,10 @@ def test_product_use_per_day_moves_to_the_yearly_files_and_back() -> None:
     year = ledger.archive_dict(since, 2025)
     assert year == {
         "days": {"2025-11-22": [200.0, 1, 0, 0]},
+        "dose_minutes": {"2025-11-22": [720]},
         "products": {"glyc": {"2025-11-22": 2.0}},
     }
-    assert ledger.archive_dict(since, 2024) == {"days": {}}
+    assert ledger.archive_dict(since, 2024) == {"days": {}, "dose_minutes": {}}
     assert ledger.index_dict(since)["products"]["glyc"]["days"] == {"2026-06-10": 1.0}
     full = ledger.index_dict()
     ledger.drop_days(since)
@@ -252,12 +253,22 @@ def test_product_use_per_day_moves_to_the_yearly_files_and_back() -> None:
         {"products": {"glyc": {"2025-11-22": "two"}}},
         {"products": {"glyc": {"someday": 2.0}}},
         {"products": {"glyc": [2.0]}},
+        {"dose_minutes": {"2025-11-22": [-1]}},
+        {"dose_minutes": {"2025-11-22": 720}},
     ):
         with pytest.raises(InvalidRecordError):
             ledger.load_archive(damaged, since)  # type: ignore[arg-type]
         assert len(ledger.days) == 1
+    assert ledger.first_day() == date(2025, 11, 22)  # moved out of memory, still the first
+    assert ledger.dose_times(date(2025, 11, 22)) == []
     ledger.load_archive(json.loads(json.dumps(year)), since)
-    assert ledger.index_dict() == full
+    assert ledger.dose_times(date(2025, 11, 22)) == [old.astimezone(UTC)]
+    assert {**ledger.index_dict(), "archived_first": None} == {**full, "archived_first": None}
+    # the first day survives the index being stored and read again
+    fresh = Ledger(tz=BERLIN)
+    fresh.load_index(json.loads(json.dumps(ledger.index_dict(since))))
+    assert fresh.first_day() == date(2025, 11, 22)
+    assert min(fresh.days) == date(2026, 6, 10)
     # a product the index no longer knows keeps its archived days
     ledger.load_archive({"products": {"gone": {"2025-11-22": 1.0}}}, since)
     assert ledger.product_usage("gone").days == {date(2025, 11, 22): 1.0}

@@ -1,10 +1,11 @@
 """Random sequences of actions against a simple model of the log.
 
-Hypothesis draws sequences of steps: log a dose, a topical application or a bath (now or
-back-dated), undo, delete a record (or an unknown id), change the daily limit, restart the
-integration on the same storage, and let the clock run (across midnight, month ends and daylight
-saving changes). After every step the entities and the ``get_log`` response must equal what a
-few lines of plain Python compute from the list of records.
+Hypothesis draws sequences of steps: log a dose (by form and amount, or a product's units), a
+topical application, a bath, a refill or a medicine (now or back-dated), undo, delete a record
+(or an unknown id), change the daily limit, restart the integration on the same storage, and
+let the clock run (across midnight, month ends and daylight saving changes). After every step
+the entities and the ``get_log`` response must equal what a few lines of plain Python compute
+from the list of records.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from custom_components.magnesium.knowledge import ORAL_FORM_KEYS, TOPICAL_FORM_K
 from custom_components.magnesium.ledger import UNDO_DEPTH
 
 from .conftest import TIME_ZONE, call, setup_entry
+from .test_products import GLYCINATE, product_subentry
 
 SEQUENCES = 300
 STEPS = 25
@@ -42,6 +44,7 @@ STARTS = [
     datetime(2026, 10, 24, 22, 45, tzinfo=BERLIN),
     datetime(2026, 4, 30, 23, 10, tzinfo=BERLIN),
 ]
+PRODUCT = product_subentry({**GLYCINATE, "stock": 500}, "glyc")
 
 
 @dataclass
@@ -78,6 +81,8 @@ class Model:
         """Per local day: oral mg, oral doses, topical, baths."""
         days: dict[date, list[float]] = {}
         for moment, kind, mg in self.records.values():
+            if kind in ("medicine", "refill"):
+                continue  # neither is intake: no day total
             total = days.setdefault(dt_util.as_local(moment).date(), [0.0, 0, 0, 0])
             if kind == "oral":
                 total[0] += mg
@@ -105,6 +110,24 @@ _steps = st.one_of(
         st.one_of(st.none(), st.integers(min_value=0, max_value=60 * 80)),
     ),
     st.tuples(st.just("bath"), st.none(), st.none(), st.one_of(st.none(), st.integers(0, 60 * 80))),
+    st.tuples(
+        st.just("product"),
+        st.none(),
+        st.integers(min_value=1, max_value=3),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=60 * 80)),
+    ),
+    st.tuples(
+        st.just("refill"),
+        st.none(),
+        st.integers(min_value=1, max_value=120),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=60 * 80)),
+    ),
+    st.tuples(
+        st.just("medicine"),
+        st.sampled_from(["ciprofloxacin", "doxycycline", "alendronate", "gabapentin"]),
+        st.none(),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=60 * 80)),
+    ),
     st.tuples(st.just("undo"), st.none(), st.none(), st.none()),
     st.tuples(st.just("delete"), st.none(), st.integers(min_value=0, max_value=50), st.none()),
     st.tuples(st.just("limit"), st.none(), st.sampled_from([100, 200, 350, 500, 1000]), st.none()),
@@ -169,6 +192,15 @@ async def _step(
         taken_at = {"taken_at": (dt_util.utcnow() - timedelta(minutes=minutes_ago)).isoformat()}
     if action == "dose":
         model.add(await call(hass, "log_dose", form=form, amount_mg=number, **taken_at), "oral")
+    elif action == "product":
+        response = await call(hass, "log_dose", product="glycinate", units=number, **taken_at)
+        assert response["elemental_mg"] == 100 * number
+        model.add(response, "oral")
+    elif action == "refill":
+        response = await call(hass, "refill", product="glycinate", units=number, **taken_at)
+        model.add(response, "refill")
+    elif action == "medicine":
+        model.add(await call(hass, "log_medicine", medicine=form, **taken_at), "medicine")
     elif action == "topical":
         model.add(await call(hass, "log_topical", form=form, **taken_at), "topical")
     elif action == "bath":
@@ -234,7 +266,7 @@ async def test_random_sequences_match_the_model(
     freezer.move_to(start)
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    entry = await setup_entry(hass)
+    entry = await setup_entry(hass, subentries_data=[PRODUCT])
     model = Model()
     await _check(hass, model, "start")
     for step in steps:

@@ -12,6 +12,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.magnesium.adherence import PERIODS, STREAK_CAP
 from custom_components.magnesium.tracker import ARCHIVE_AFTER, KEEP_DAYS
 
 from .conftest import TIME_ZONE, call, setup_entry
@@ -218,3 +219,44 @@ async def test_damaged_year_of_days_is_rebuilt_before_a_back_dated_dose(
         assert ".damaged." in placeholders["path"]
     else:  # nothing damaged to tell about: the totals are simply there again
         assert not issues
+
+
+def test_the_index_keeps_every_day_a_figure_reads() -> None:
+    assert KEEP_DAYS > STREAK_CAP  # the streak looks back STREAK_CAP days from today
+    assert max(PERIODS) < KEEP_DAYS
+
+
+async def test_streak_and_adherence_read_the_index_after_older_days_moved(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """A year of morning doses: the capped streak and adherence, also after a restart."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    entry = await setup_entry(hass)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.alex_evening_dose_reminder"}, blocking=True
+    )
+    morning = NOW.replace(hour=8)
+    await log(hass, 100, morning - timedelta(days=ARCHIVE_AFTER + 60))  # the log began here
+    for days in range(STREAK_CAP + 5, 0, -1):
+        await log(hass, 100, morning - timedelta(days=days))
+    await log(hass, 100, morning)
+    await entry.runtime_data.tracker.async_flush()
+    stored = index(hass_storage, entry)
+    assert "days_since" in stored
+    assert len(stored["dose_minutes"]) <= ARCHIVE_AFTER + 1
+    archived = hass_storage[
+        f"magnesium.{entry.entry_id}.days.{(morning - timedelta(days=ARCHIVE_AFTER + 60)).year}"
+    ]["data"]
+    assert archived["dose_minutes"]  # the older doses' minutes moved with their days
+
+    for check in ("running", "restarted"):
+        assert hass.states.get("sensor.alex_streak").state == str(STREAK_CAP), check
+        assert hass.states.get("sensor.alex_adherence_30_days").state == "100.0", check
+        if check == "running":
+            assert await hass.config_entries.async_reload(entry.entry_id)
+            await hass.async_block_till_done()
+    assert (
+        entry.runtime_data.tracker.ledger.first_day()
+        == (morning - timedelta(days=ARCHIVE_AFTER + 60)).date()
+    )

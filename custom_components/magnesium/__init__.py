@@ -5,16 +5,18 @@ from __future__ import annotations
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util import dt as dt_util
 
 from .assist import async_setup_assist
 from .blueprint_installer import async_install_blueprints
 from .compat import STORAGE_TOO_NEW_ERRORS
-from .const import DOMAIN
+from .const import DOMAIN, SUBENTRY_MEDICINE
 from .reminders import ReminderManager, ReminderOptions
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .services import async_setup_services
+from .spacing import MedicinePlan, medicine_plans_from
 from .stock import StockWatcher, products_from_entry
 from .tracker import MagnesiumTracker, Settings, StorageVersionError
 
@@ -23,6 +25,7 @@ __all__ = ["MagnesiumConfigEntry", "MagnesiumData"]
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CALENDAR,
     Platform.EVENT,
     Platform.NUMBER,
     Platform.SELECT,
@@ -66,6 +69,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
             translation_key="storage_unreadable",
             translation_placeholders={"error": str(err)},
         ) from err
+    reminders.adherence_since = dt_util.as_local(entry.created_at).date()
+    reminders.medicines = medicine_plans(entry)
     entry.runtime_data = MagnesiumData(tracker, reminders, stock)
     tracker.async_start()
     entry.async_on_unload(tracker.async_stop)
@@ -88,6 +93,16 @@ async def _async_options_updated(hass: HomeAssistant, entry: MagnesiumConfigEntr
         return
     data.tracker.async_update_settings(Settings.from_entry(entry.title, entry.options))
     data.reminders.async_update_options(ReminderOptions.from_options(entry.options))
+    data.reminders.async_set_medicines(medicine_plans(entry))
+
+
+def medicine_plans(entry: MagnesiumConfigEntry) -> tuple[MedicinePlan, ...]:
+    """The medicines of an entry's subentries (unknown ones and bad times are left out)."""
+    return medicine_plans_from(
+        subentry.data
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == SUBENTRY_MEDICINE
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -> bool:
@@ -104,3 +119,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -
     await reminders.async_remove_files()
     await StockWatcher(hass, tracker, reminders).async_remove_files()
     await tracker.async_remove_files()
+    ir.async_delete_issue(hass, DOMAIN, f"ask_doctor_{entry.entry_id}")

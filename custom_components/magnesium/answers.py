@@ -200,6 +200,26 @@ class Answers:
             key, name=name, amount=upcoming.amount_mg, form=self._name(upcoming.form), time=time
         )
 
+    def spacing_wait(
+        self, medicine: str, medicine_at: datetime, allowed_from: datetime, today: date
+    ) -> str:
+        """When magnesium is next allowed, and which medicine holds it back (local times)."""
+        key = "spacing_wait" if allowed_from.date() == today else "spacing_wait_tomorrow"
+        return self.say(key, **self._spacing(medicine, medicine_at, allowed_from))
+
+    def spacing_logged(self, medicine: str, medicine_at: datetime, allowed_from: datetime) -> str:
+        """A dose was logged too close to a medicine (local times)."""
+        return self.say("spacing_logged", **self._spacing(medicine, medicine_at, allowed_from))
+
+    def _spacing(
+        self, medicine: str, medicine_at: datetime, allowed_from: datetime
+    ) -> dict[str, str]:
+        return {
+            "medicine": self.say(f"medicine_names.{medicine}"),
+            "medicine_time": self.time(medicine_at),
+            "time": self.time(allowed_from),
+        }
+
     def last_dose(self, name: str, last: Dose | None, today: date) -> str:
         """What the last dose was."""
         if last is None:

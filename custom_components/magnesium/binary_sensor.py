@@ -14,6 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import MagnesiumEntity, ProductEntity, ReminderEntity
+from .reminders import spacing_fields
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .schedule import Reminder
 
@@ -22,6 +23,12 @@ PARALLEL_UPDATES = 0
 OVER_LIMIT = BinarySensorEntityDescription(
     key="over_limit",
     translation_key="over_limit",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
+
+SPACING_CONFLICT = BinarySensorEntityDescription(
+    key="spacing_conflict",
+    translation_key="spacing_conflict",
     device_class=BinarySensorDeviceClass.PROBLEM,
 )
 
@@ -43,6 +50,7 @@ async def async_setup_entry(
         [
             OverLimitBinarySensor(data.tracker, OVER_LIMIT),
             *(ReminderDueBinarySensor(data, reminder) for reminder in Reminder),
+            SpacingConflictBinarySensor(data, SPACING_CONFLICT),
         ]
     )
     for product in data.tracker.products.values():
@@ -81,6 +89,30 @@ class ReminderDueBinarySensor(ReminderEntity, BinarySensorEntity):
     def extra_state_attributes(self) -> Mapping[str, Any]:
         """What the reminder suggests while it is due."""
         return self.reminders.attributes(self.reminder)
+
+
+class SpacingConflictBinarySensor(ReminderEntity, BinarySensorEntity):
+    """On while today's last oral dose fell inside a medicine's window."""
+
+    _unrecorded_attributes = frozenset({"message", "dose_at"})
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the last dose today was too close to a medicine."""
+        return self.reminders.dose_conflict is not None
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Which medicine, when, and from when magnesium is allowed again."""
+        found = self.reminders.dose_conflict
+        if found is None:
+            return None
+        moment, window = found
+        return {
+            **spacing_fields(window),
+            "dose_at": moment.isoformat(),
+            "message": self.reminders.spacing_message(window, moment),
+        }
 
 
 class LowStockBinarySensor(ProductEntity, BinarySensorEntity):

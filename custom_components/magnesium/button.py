@@ -4,7 +4,8 @@ A press is the "I took it" of a dashboard: it logs what the reminder of that slo
 (the slot's planned amount and form, capped at what is left under the limit), like the
 *Taken* button of a phone notification. A second press for a slot that already has a dose in
 its window today, a bath when one is logged today, and a dose once the limit is reached are
-refused with a message, so a double tap on a wall tablet logs nothing twice.
+refused with a message, so a double tap on a wall tablet logs nothing twice. A dose pressed
+inside a medicine's window is logged, and warned about as after *Taken*.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ async def async_log_slot(data: MagnesiumData, slot: Slot) -> Record:
             source=Source.BUTTON,
             elemental_mg=status.amount_mg,
         )
-    return await tracker.async_add(record)
+    await tracker.async_add(record)
+    # as after *Taken*: a dose inside a medicine's window fires ``spacing_conflict``
+    await reminders.async_check_dose(record)
+    return record
 
 
 async def async_log_bath(data: MagnesiumData) -> Record:

@@ -21,9 +21,11 @@ from homeassistant.util import dt as dt_util, slugify
 
 from .compat import vol
 from .const import (
+    CONF_ASK_DOCTOR,
     CONF_BATH_WEEKDAYS,
     CONF_DAILY_LIMIT,
     CONF_DAILY_TARGET,
+    CONF_MEDICINE,
     CONF_NOTIFY_ENTITIES,
     CONF_NOTIFY_SERVICES,
     CONF_PERSON,
@@ -33,6 +35,7 @@ from .const import (
     CONF_RAMP_START,
     CONF_RAMP_STEP,
     CONF_SNOOZE_MINUTES,
+    CONF_TIMES,
     DEFAULT_BATH_WEEKDAYS,
     DEFAULT_DAILY_LIMIT,
     DEFAULT_DAILY_TARGET,
@@ -46,10 +49,11 @@ from .const import (
     MAX_RAMP_EVERY_DAYS,
     MAX_SNOOZE_MINUTES,
     MIN_SETTING_MG,
+    SUBENTRY_MEDICINE,
     SUBENTRY_PRODUCT,
     WEEKDAYS,
 )
-from .knowledge import ORAL_FORM_KEYS, UNITS, UPPER_LIMIT_ADULT_MG, normalize
+from .knowledge import ORAL_FORM_KEYS, SPACED_INTERACTIONS, UNITS, UPPER_LIMIT_ADULT_MG, normalize
 from .ledger import ProductUsage
 from .products import (
     BASIS_COMPOUND,
@@ -65,6 +69,7 @@ from .products import (
     MAX_STOCK,
     Product,
 )
+from .spacing import parse_times
 
 CONF_NAME = "name"
 SECTIONS = ("notifications", "epsom_baths", "start_low")
@@ -153,8 +158,8 @@ class MagnesiumConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """A person's products are subentries: added, edited and removed on the entry."""
-        return {SUBENTRY_PRODUCT: ProductSubentryFlow}
+        """A person's products, and medicines taken at set times, are subentries of the entry."""
+        return {SUBENTRY_PRODUCT: ProductSubentryFlow, SUBENTRY_MEDICINE: MedicineSubentryFlow}
 
 
 class MagnesiumOptionsFlow(OptionsFlow):
@@ -173,11 +178,18 @@ class MagnesiumOptionsFlow(OptionsFlow):
             ):
                 errors[CONF_PERSON] = "person_in_use"
             if not errors:
+                options[CONF_ASK_DOCTOR] = bool(user_input.get(CONF_ASK_DOCTOR, False))
                 options |= _reminder_options(user_input, entry.options)
                 self.hass.config_entries.async_update_entry(entry, unique_id=unique_id)
                 return self.async_create_entry(data=options)
         defaults = {**entry.options, **_flatten(user_input or {})}
-        schema = {**_settings_schema(defaults), **_reminder_schema(self.hass, defaults)}
+        schema = {
+            **_settings_schema(defaults),
+            vol.Required(CONF_ASK_DOCTOR, default=bool(defaults.get(CONF_ASK_DOCTOR))): (
+                selector.BooleanSelector()
+            ),
+            **_reminder_schema(self.hass, defaults),
+        }
         return self.async_show_form(step_id="init", data_schema=vol.Schema(schema), errors=errors)
 
 
@@ -390,3 +402,59 @@ class ProductSubentryFlow(ConfigSubentryFlow):
         elif product.countable and not stock.is_integer():
             errors[CONF_STOCK] = "whole_units"
         return (product if not errors else None), errors
+
+
+class MedicineSubentryFlow(ConfigSubentryFlow):
+    """Add or change a medicine the person takes at set times, to keep magnesium apart."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Ask for the medicine and its daily times."""
+        return await self._async_step("user", user_input, {})
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change the medicine or its times."""
+        current = self._get_reconfigure_subentry().data
+        defaults = {
+            CONF_MEDICINE: current.get(CONF_MEDICINE),
+            CONF_TIMES: ", ".join(str(text) for text in current.get(CONF_TIMES) or ()),
+        }
+        return await self._async_step("reconfigure", user_input, defaults)
+
+    async def _async_step(
+        self, step_id: str, user_input: dict[str, Any] | None, defaults: Mapping[str, Any]
+    ) -> SubentryFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            times = parse_times(str(user_input.get(CONF_TIMES, "")))
+            if times is None:
+                errors[CONF_TIMES] = "invalid_times"
+            else:
+                medicine = user_input[CONF_MEDICINE]
+                text = ", ".join(f"{at:%H:%M}" for at in times)
+                name = next(item.name for item in SPACED_INTERACTIONS if item.key == medicine)
+                title = f"{name[:1].upper()}{name[1:]} ({text})"
+                data = {CONF_MEDICINE: medicine, CONF_TIMES: [f"{at:%H:%M}" for at in times]}
+                if step_id == "reconfigure":
+                    return self.async_update_and_abort(
+                        self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
+                    )
+                return self.async_create_entry(title=title, data=data)
+        defaults = {**defaults, **(user_input or {})}
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_MEDICINE, default=defaults.get(CONF_MEDICINE) or SPACED_INTERACTIONS[0].key
+                ): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[item.key for item in SPACED_INTERACTIONS],
+                        translation_key="medicine",
+                    )
+                ),
+                vol.Required(CONF_TIMES, default=defaults.get(CONF_TIMES, "")): (
+                    selector.TextSelector()
+                ),
+            }
+        )
+        return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)

@@ -11,6 +11,13 @@ DOMAIN: Final = "magnesium"
 CONF_PERSON: Final = "person"
 CONF_DAILY_LIMIT: Final = "daily_limit"
 CONF_DAILY_TARGET: Final = "daily_target"
+# "Kidney disease, diuretics or heart medication": a standing notice to ask a doctor
+CONF_ASK_DOCTOR: Final = "ask_doctor"
+
+# Medicines taken at set times (config subentries of this type): spacing windows
+SUBENTRY_MEDICINE: Final = "medicine"
+CONF_MEDICINE: Final = "medicine"
+CONF_TIMES: Final = "times"
 
 # Reminder options (entry options, set in the options flow)
 CONF_NOTIFY_ENTITIES: Final = "notify_entities"
@@ -86,11 +93,15 @@ SERVICE_GET_LOG: Final = "get_log"
 SERVICE_LOG_SIDE_EFFECT: Final = "log_side_effect"
 SERVICE_SKIP_REMINDER: Final = "skip_reminder"
 SERVICE_SNOOZE_REMINDER: Final = "snooze_reminder"
+SERVICE_LOG_MEDICINE: Final = "log_medicine"
 SERVICE_REFILL: Final = "refill"
+ATTR_MEDICINE: Final = "medicine"
 
 # Version 2 adds side-effect records, which version 1 cannot read: a major step, so that an
 # older release refuses the files instead of dropping those records when it rewrites a month.
-# Version 3 adds products: refill records, the product and units of a dose, and the products'
-# use in the index, which an older release would drop when it rewrites a file.
+# Version 3 adds products (refill records, the product and units of a dose, the products' use
+# in the index) and medicine records (and the index keeps each day's oral dose minutes); an
+# older release would drop those records and fields when it rewrites a file, so it must refuse
+# the files instead.
 STORAGE_VERSION: Final = 3
 STORAGE_MINOR_VERSION: Final = 1

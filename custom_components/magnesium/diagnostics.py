@@ -86,6 +86,14 @@ async def async_get_config_entry_diagnostics(
                     for key, status in reminders.evaluation.statuses.items()
                 },
                 "next_check": reminders.evaluation.next_check.isoformat(),
+                "medicines": [
+                    {"medicine": plan.medicine, "times": [f"{at:%H:%M}" for at in plan.times]}
+                    for plan in reminders.medicines
+                ],
+                "adherence": {
+                    "percent": reminders.adherence.percent,
+                    "streak": reminders.adherence.streak,
+                },
             },
         },
         TO_REDACT,

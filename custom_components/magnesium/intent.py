@@ -25,8 +25,8 @@ from .answers import BATH_TOPICS, GOALS, SAFETY_TOPICS, Answers, Dose
 from .compat import vol
 from .const import DOMAIN, MAX_COMPOUND_MG, MAX_ELEMENTAL_MG
 from .knowledge import find_form, normalize
-from .ledger import Kind, RecordNotFoundError, Source, make_record
-from .products import dose_record, find_products
+from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
+from .products import Product, dose_record, find_products
 from .runtime import MagnesiumData
 from .schedule import SLOT_REMINDERS, Slot, SlotState, slot_amount, windows
 from .texts import DATA_SENTENCES, answers_for, async_load_texts, medicine_topics
@@ -42,6 +42,7 @@ INTENT_BATH_INFO = "MagnesiumBathInfo"
 INTENT_TODAY = "MagnesiumToday"
 INTENT_REMAINING = "MagnesiumRemaining"
 INTENT_NEXT_DOSE = "MagnesiumNextDose"
+INTENT_WHEN_ALLOWED = "MagnesiumWhenAllowed"
 INTENT_LAST_DOSE = "MagnesiumLastDose"
 INTENT_LAST_BATH = "MagnesiumLastBath"
 INTENT_SLOT_TAKEN = "MagnesiumSlotTaken"
@@ -202,12 +203,45 @@ async def _next_dose(request: Request) -> str:
         at, _slot, amount, form = evaluation.next_dose
         upcoming = Dose(amount, form, _local(at))
         limit_reached = amount <= 0
-    return request.answers.next_dose(
+    text = request.answers.next_dose(
         data.tracker.settings.name,
         upcoming,
         data.tracker.today.day,
         limit_reached=limit_reached,
     )
+    if (allowed := data.reminders.allowed_from()) is not None:
+        moment, window = allowed
+        wait = request.answers.spacing_wait(
+            window.medicine, _local(window.medicine_at), _local(moment), data.tracker.today.day
+        )
+        text = f"{text} {wait}"
+    return text
+
+
+async def _when_allowed(request: Request) -> str:
+    data = request.person()
+    today = data.tracker.today
+    if today.remaining_mg <= 0:
+        return request.answers.remaining(
+            data.tracker.settings.name, today.oral_mg, today.daily_limit
+        )
+    if (allowed := data.reminders.allowed_from()) is None:
+        return request.answers.say("spacing_allowed", name=data.tracker.settings.name)
+    moment, window = allowed
+    return request.answers.spacing_wait(
+        window.medicine, _local(window.medicine_at), _local(moment), today.day
+    )
+
+
+async def _spacing_logged(data: MagnesiumData, answers: Answers, record: Record, text: str) -> str:
+    """The answer to a logged dose, with a note when it fell in a medicine's window."""
+    window = await data.reminders.async_check_dose(record)
+    if window is None:
+        return text
+    note = answers.spacing_logged(
+        window.medicine, _local(window.medicine_at), _local(window.allowed_from)
+    )
+    return f"{text} {note}"
 
 
 async def _last_dose(request: Request) -> str:
@@ -303,13 +337,14 @@ async def _log_dose(request: Request) -> str:
     )
     await data.tracker.async_add(record)
     today = data.tracker.today
-    return answers.logged(
+    text = answers.logged(
         form.key,
         elemental_mg=elemental,
         compound_mg=compound,
         oral_mg=today.oral_mg,
         limit=today.daily_limit,
     )
+    return await _spacing_logged(data, answers, record, text)
 
 
 async def _log_product(request: Request, data: MagnesiumData) -> str:
@@ -335,10 +370,15 @@ async def _log_product(request: Request, data: MagnesiumData) -> str:
         return answers.say(
             "units_invalid", unit=answers.unit(product.unit, 2), product=product.name
         )
+    return await _log_units(data, answers, product, units)
+
+
+async def _log_units(data: MagnesiumData, answers: Answers, product: Product, units: float) -> str:
+    """Log so many units of a product; the answer notes a medicine's window it fell in."""
     record = dose_record(product, units, dt_util.utcnow(), Source.VOICE)
     await data.tracker.async_add(record)
     today = data.tracker.today
-    return answers.logged_product(
+    text = answers.logged_product(
         product.name,
         unit=product.unit,
         units=units,
@@ -347,6 +387,7 @@ async def _log_product(request: Request, data: MagnesiumData) -> str:
         limit=today.daily_limit,
         stock=data.tracker.outlook(product).stock,
     )
+    return await _spacing_logged(data, answers, record, text)
 
 
 def _units(request: Request, text: Any) -> float | None:
@@ -387,17 +428,7 @@ async def _log_planned(request: Request) -> str:
     )
     product = data.reminders.slot_product(slot)
     if product is not None and (units := product.units_for(amount)) > 0:
-        await data.tracker.async_add(dose_record(product, units, dt_util.utcnow(), Source.VOICE))
-        today = data.tracker.today
-        return request.answers.logged_product(
-            product.name,
-            unit=product.unit,
-            units=units,
-            elemental_mg=product.elemental_mg(units),
-            oral_mg=today.oral_mg,
-            limit=today.daily_limit,
-            stock=data.tracker.outlook(product).stock,
-        )
+        return await _log_units(data, answers, product, units)
     form = plans.slot(slot).form
     record = make_record(
         taken_at=dt_util.utcnow(),
@@ -408,7 +439,7 @@ async def _log_planned(request: Request) -> str:
     )
     await data.tracker.async_add(record)
     today = data.tracker.today
-    return answers.logged(
+    text = answers.logged(
         form,
         elemental_mg=amount,
         compound_mg=None,
@@ -416,6 +447,7 @@ async def _log_planned(request: Request) -> str:
         limit=today.daily_limit,
         slot=slot.value,
     )
+    return await _spacing_logged(data, answers, record, text)
 
 
 async def _log_bath(request: Request) -> str:
@@ -509,6 +541,14 @@ HANDLERS: tuple[MagnesiumIntentHandler, ...] = (
         "When a person's next planned magnesium dose is, with its amount and form.",
         dict(_NAME),
         _next_dose,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_WHEN_ALLOWED,
+        "Whether a person may take magnesium now, or from when: it waits while a medicine "
+        "that must be kept apart (quinolone or tetracycline antibiotics, bisphosphonates, "
+        "gabapentin) is too close, and once the daily limit is reached.",
+        dict(_NAME),
+        _when_allowed,
     ),
     MagnesiumIntentHandler(
         INTENT_LAST_DOSE,

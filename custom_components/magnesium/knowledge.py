@@ -317,6 +317,15 @@ class Interaction:
     hours_after: float | None  # ... or at least this long after magnesium
     source: str
     aliases: tuple[str, ...] = ()  # other names people use (also in other languages)
+    # Spacing as data: magnesium is not taken from ``mg_blocked_before`` hours before the
+    # medicine until ``mg_blocked_after`` hours after it (None: no spacing, ask a doctor).
+    mg_blocked_before: float | None = None
+    mg_blocked_after: float | None = None
+
+    @property
+    def spaced(self) -> bool:
+        """Whether the advice is a spacing between the medicine and magnesium."""
+        return self.mg_blocked_before is not None
 
 
 INTERACTIONS: tuple[Interaction, ...] = (
@@ -328,6 +337,8 @@ INTERACTIONS: tuple[Interaction, ...] = (
         hours_before=2,
         hours_after=4,
         source=SOURCE_ODS,
+        mg_blocked_before=6,  # 4-6 h: the safe end
+        mg_blocked_after=2,
     ),
     Interaction(
         key="tetracycline",
@@ -337,6 +348,8 @@ INTERACTIONS: tuple[Interaction, ...] = (
         hours_before=2,
         hours_after=4,
         source=SOURCE_ODS,
+        mg_blocked_before=4,
+        mg_blocked_after=2,
     ),
     Interaction(
         key="bisphosphonate",
@@ -347,6 +360,8 @@ INTERACTIONS: tuple[Interaction, ...] = (
         hours_after=2,
         source=SOURCE_ODS,
         aliases=("alendronsaure",),
+        mg_blocked_before=2,
+        mg_blocked_after=2,
     ),
     Interaction(
         key="gabapentin",
@@ -356,6 +371,8 @@ INTERACTIONS: tuple[Interaction, ...] = (
         hours_before=None,
         hours_after=2,
         source=SOURCE_ODS,
+        mg_blocked_before=2,  # magnesium up to the moment of the gabapentin, not after it
+        mg_blocked_after=0,
     ),
     Interaction(
         key="diuretic",
@@ -376,6 +393,31 @@ INTERACTIONS: tuple[Interaction, ...] = (
         hours_after=None,
         source=SOURCE_ODS,
     ),
+)
+
+SPACED_INTERACTIONS: tuple[Interaction, ...] = tuple(item for item in INTERACTIONS if item.spaced)
+"""The medicines whose times open a window in which magnesium waits (facts.md, Interactions).
+
+If the medicine is taken at T, magnesium is held back from T - ``mg_blocked_before`` to
+T + ``mg_blocked_after``:
+
+* quinolone antibiotics: the antibiotic at least 2 h before or 4-6 h after magnesium, so
+  magnesium waits from 6 h before (the safe end of 4-6 h) until 2 h after it;
+* tetracyclines: at least 2 h before or 4 h after magnesium: from 4 h before until 2 h after;
+* bisphosphonates: at least 2 h apart: from 2 h before until 2 h after;
+* gabapentin: taken at least 2 h after magnesium: from 2 h before until the gabapentin is
+  taken (magnesium after it is not restricted by facts.md).
+
+Diuretics, proton-pump inhibitors and kidney disease are not a spacing: they are the
+"ask a doctor" notice.
+"""
+INTERACTIONS_BY_KEY: dict[str, Interaction] = {item.key: item for item in INTERACTIONS}
+
+DOCTOR_NOTICE = Claim(
+    "With kidney disease, or when taking diuretics, proton-pump inhibitors or heart "
+    "medication, ask a doctor before taking magnesium: magnesium can build up with kidney "
+    "disease, and these medicines can change magnesium levels.",
+    SOURCE_ODS,
 )
 
 SIDE_EFFECTS = Claim(

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     TOPICAL = "topical"
     BATH = "bath"
     SIDE_EFFECT = "side_effect"  # ``form`` holds the symptom
+    MEDICINE = "medicine"  # ``form`` holds the medicine (an interaction key); not intake
     REFILL = "refill"  # units added to a product's stock; ``form`` holds the product's form
 
 
@@ -233,6 +234,10 @@ _OPTIONAL_FIELDS = (
 )
 
 
+# the kinds a day's total counts; refills and medicines are neither intake nor side effects
+DAY_KINDS = frozenset({Kind.ORAL, Kind.TOPICAL, Kind.BATH, Kind.SIDE_EFFECT})
+
+
 @dataclass(slots=True)
 class DayTotal:
     """What was taken on one local day."""
@@ -361,8 +366,12 @@ class Ledger:
     month_counts: dict[str, int] = field(default_factory=dict)
     last: dict[Kind, Record] = field(default_factory=dict)
     undo_stack: list[str] = field(default_factory=list)
+    # minutes from the local day's start of each oral dose, per day (for adherence)
+    dose_minutes: dict[date, list[int]] = field(default_factory=dict)
     products: dict[str, ProductUsage] = field(default_factory=dict)
     _months: dict[str, list[Record]] = field(default_factory=dict)
+    _first_day: date | None = None
+    _archived_first: date | None = None  # the earliest day ``drop_days`` moved out of memory
 
     # -- time -------------------------------------------------------------------------
     def local_day(self, moment: datetime) -> date:
@@ -415,7 +424,9 @@ class Ledger:
             self._months[month] = records
         insort(records, record, key=_sort_key)
         self.month_counts[month] = self.month_counts.get(month, 0) + 1
-        self._day(record).apply(record, 1)
+        if record.kind in DAY_KINDS:
+            self._day(record).apply(record, 1)
+        self._track_dose_minute(record, 1)
         self._apply_product(record, 1)
         newest = self.last.get(record.kind)
         if newest is None or _sort_key(record) > _sort_key(newest):
@@ -441,11 +452,13 @@ class Ledger:
             self.month_counts[month] = count
         else:
             self.month_counts.pop(month, None)
-        day_key = self.local_day(record.taken_at)
-        total = self._day(record)
-        total.apply(record, -1)
-        if total.empty:
-            del self.days[day_key]
+        if record.kind in DAY_KINDS:
+            total = self._day(record)
+            total.apply(record, -1)
+            if total.empty:
+                del self.days[self.local_day(record.taken_at)]
+                self._first_day = None
+        self._track_dose_minute(record, -1)
         self._apply_product(record, -1)
         if record_id in self.undo_stack:
             self.undo_stack.remove(record_id)
@@ -493,6 +506,37 @@ class Ledger:
                     return True
         return True
 
+    def _track_dose_minute(self, record: Record, sign: int) -> None:
+        """Keep the minute of the day of each oral dose (adherence needs no records then)."""
+        if record.kind is not Kind.ORAL:
+            return
+        day = self.local_day(record.taken_at)
+        minute = (record.taken_at - self.day_start(day)) // timedelta(minutes=1)
+        minutes = self.dose_minutes.setdefault(day, [])
+        if sign > 0:
+            insort(minutes, minute)
+        elif minute in minutes:
+            minutes.remove(minute)
+        if not minutes:
+            del self.dose_minutes[day]
+
+    def dose_times(self, day: date) -> list[datetime]:
+        """When the oral doses of a local day were taken (to the minute), from the index."""
+        start = self.day_start(day)
+        return [start + timedelta(minutes=minute) for minute in self.dose_minutes.get(day, ())]
+
+    def first_day(self) -> date | None:
+        """The first local day with a record (worked out once, then kept up to date).
+
+        When older days were moved out of memory (``drop_days``), it is the earliest of them:
+        a day before every figure's reach (or a later one, if all of those records went).
+        """
+        if self._first_day is None and self.days:
+            self._first_day = min(self.days)
+        if self._archived_first is not None:
+            return min(self._archived_first, self._first_day or self._archived_first)
+        return self._first_day
+
     def _apply_product(self, record: Record, sign: int) -> None:
         if record.product_id is None or not record.units:
             return
@@ -510,6 +554,8 @@ class Ledger:
         total = self.days.get(day_key)
         if total is None:
             total = self.days[day_key] = DayTotal()
+            if self._first_day is not None and day_key < self._first_day:
+                self._first_day = day_key
         return total
 
     # -- questions --------------------------------------------------------------------
@@ -560,7 +606,12 @@ class Ledger:
             "months": dict(self.month_counts),
             "last": {kind.value: record.as_dict() for kind, record in self.last.items()},
             "undo": list(self.undo_stack),
+            "dose_minutes": _minutes_dict(
+                self.dose_minutes, lambda day: since is None or day >= since
+            ),
         }
+        if self._archived_first is not None:
+            data["archived_first"] = self._archived_first.isoformat()
         if self.products:
             data["products"] = {key: usage.as_dict(since) for key, usage in self.products.items()}
         return data
@@ -577,8 +628,16 @@ class Ledger:
         }
 
     def archive_dict(self, since: date, year: int) -> dict[str, Any]:
-        """Stored form of one year's days before ``since``: day totals and products' use."""
-        data: dict[str, Any] = {"days": self.days_dict(since, year)}
+        """Stored form of one year's days before ``since``.
+
+        The day totals, the minutes of the oral doses and each product's units per day.
+        """
+        data: dict[str, Any] = {
+            "days": self.days_dict(since, year),
+            "dose_minutes": _minutes_dict(
+                self.dose_minutes, lambda day: day < since and day.year == year
+            ),
+        }
         products = {
             key: days
             for key, usage in self.products.items()
@@ -605,11 +664,15 @@ class Ledger:
                 str(key): _read_product_days(value)
                 for key, value in dict(data.get("products", {})).items()
             }
+            dose_minutes = _read_minutes(data.get("dose_minutes", {}))
         except (TypeError, ValueError, OverflowError) as err:
             raise InvalidRecordError(str(err)) from err
         for day, total in days.items():
             if day < before and day not in self.days:
                 self.days[day] = total
+        for day, minutes in dose_minutes.items():
+            if day < before and day not in self.dose_minutes:
+                self.dose_minutes[day] = minutes
         for key, product_days in products.items():
             usage = self.products.get(key)
             if usage is None:
@@ -622,6 +685,10 @@ class Ledger:
         """Forget the days before ``before`` (they are stored elsewhere)."""
         for day in [day for day in self.days if day < before]:
             del self.days[day]
+            if self._archived_first is None or day < self._archived_first:
+                self._archived_first = day
+        for day in [day for day in self.dose_minutes if day < before]:
+            del self.dose_minutes[day]
         for usage in self.products.values():
             for day in [day for day in usage.days if day < before]:
                 del usage.days[day]
@@ -641,13 +708,18 @@ class Ledger:
                 for key, value in dict(data.get("last", {})).items()
             }
             undo = [str(item) for item in list(data.get("undo", []))][-UNDO_DEPTH:]
+            dose_minutes = _read_minutes(data.get("dose_minutes", {}))
             products = {
                 str(key): ProductUsage.from_dict(value)
                 for key, value in dict(data.get("products", {})).items()
             }
+            archived = data.get("archived_first")
+            archived_first = date.fromisoformat(archived) if archived is not None else None
         except (TypeError, ValueError, OverflowError) as err:
             raise InvalidRecordError(str(err)) from err
         self.days, self.month_counts, self.last, self.undo_stack = days, months, last, undo
+        self.dose_minutes, self._first_day = dose_minutes, None
+        self._archived_first = archived_first
         self.products = products
 
     def rebuild_index(self, records: Iterable[Record]) -> None:
@@ -657,11 +729,14 @@ class Ledger:
         """
         undo = self.undo_stack
         self.days, self.month_counts, self.last, self.products = {}, {}, {}, {}
+        self.dose_minutes, self._first_day, self._archived_first = {}, None, None
         by_month: dict[str, list[Record]] = {}
         for record in records:
             by_month.setdefault(record.month, []).append(record)
             self.month_counts[record.month] = self.month_counts.get(record.month, 0) + 1
-            self._day(record).apply(record, 1)
+            if record.kind in DAY_KINDS:
+                self._day(record).apply(record, 1)
+            self._track_dose_minute(record, 1)
             self._apply_product(record, 1)
             newest = self.last.get(record.kind)
             if newest is None or _sort_key(record) > _sort_key(newest):
@@ -674,6 +749,27 @@ class Ledger:
     def with_tz(self, tz: tzinfo) -> None:
         """Change the time zone of day boundaries (the index must then be rebuilt)."""
         self.tz = tz
+
+
+def _read_minutes(value: Any) -> dict[date, list[int]]:
+    """Read stored dose minutes per day; raises InvalidRecordError (or ValueError, TypeError)."""
+    return {
+        date.fromisoformat(key): sorted(_minute(item) for item in minutes)
+        for key, minutes in dict(value).items()
+    }
+
+
+def _minutes_dict(
+    dose_minutes: Mapping[date, list[int]], keep: Callable[[date], bool]
+) -> dict[str, list[int]]:
+    """Stored form of the dose minutes of the days that ``keep`` accepts."""
+    return {day.isoformat(): list(minutes) for day, minutes in dose_minutes.items() if keep(day)}
+
+
+def _minute(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 25 * 60:
+        raise InvalidRecordError(f"bad minute of the day: {value!r}")
+    return value
 
 
 def _taken_at(record: Record) -> datetime:

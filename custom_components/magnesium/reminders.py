@@ -20,6 +20,7 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
+from .adherence import Adherence, DayInput, adherence
 from .const import (
     CONF_BATH_WEEKDAYS,
     CONF_NOTIFY_ENTITIES,
@@ -63,8 +64,9 @@ from .schedule import (
     skip,
     snooze,
 )
+from .spacing import MedicinePlan, Window, conflict, first_allowed, windows_around
 from .texts import answers_for, async_load_texts
-from .tracker import MagnesiumStore, MagnesiumTracker
+from .tracker import MagnesiumStore, MagnesiumTracker, Settings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -83,7 +85,10 @@ _ACTION_KEYS = {
 _KEYS_BY_TOKEN = {token: key for key, token in _ACTION_KEYS.items()}
 
 # Event types of the reminder event entity
-EVENT_TYPES = ("morning_dose", "evening_dose", "epsom_bath", "limit_reached")
+EVENT_TYPES = ("morning_dose", "evening_dose", "epsom_bath", "limit_reached", "spacing_conflict")
+EVENT_SPACING_CONFLICT = "spacing_conflict"
+# logged medicines that can open a window around a dose: the widest window (6 h) either side
+SPACING_SEARCH = timedelta(hours=6)
 _EVENT_TYPE = {
     Reminder.MORNING: "morning_dose",
     Reminder.EVENING: "evening_dose",
@@ -186,9 +191,14 @@ class ReminderManager:
         self._timer: CALLBACK_TYPE | None = None
         self._timer_at: datetime | None = None
         self._side_effect_issue: tuple[int, str] | None = None  # what the notice says now
+        self._doctor_notice_for: Settings | None = None  # the settings the notice follows
         self._unsubs: list[CALLBACK_TYPE] = []
         self._taking: set[Reminder] = set()
         self._dirty = False
+        self.medicines: tuple[MedicinePlan, ...] = ()
+        self.adherence_since: date | None = None  # the day the entry was set up
+        self._adherence: tuple[Evaluation, Adherence] | None = None
+        self._dose_conflict: tuple[Evaluation, tuple[datetime, Window] | None] | None = None
 
     # -- life cycle -------------------------------------------------------------------
     async def async_load(self) -> None:
@@ -320,6 +330,13 @@ class ReminderManager:
         self._settings_changed()
 
     @callback
+    def async_set_medicines(self, medicines: tuple[MedicinePlan, ...]) -> None:
+        """Apply the medicines the person takes at set times (from the entry's subentries)."""
+        if medicines != self.medicines:
+            self.medicines = medicines
+            self._async_update()
+
+    @callback
     def _settings_changed(self) -> None:
         self._schedule_save()
         self._async_update()
@@ -349,7 +366,91 @@ class ReminderManager:
             oral_doses=today.oral_times,
             baths=today.bath_times,
             oral_today_mg=today.oral_mg,
+            blocked=self.blocked(now),
         )
+
+    # -- medication spacing -----------------------------------------------------------
+    def blocked(self, now: datetime) -> list[Window]:
+        """The medicine windows of today and tomorrow (planned times and logged intakes)."""
+        return windows_around(
+            self.medicines, self.tracker.today.medicine_intakes, now, self.tracker.ledger.tz
+        )
+
+    def allowed_from(self, now: datetime | None = None) -> tuple[datetime, Window] | None:
+        """When magnesium is next allowed, and the window that holds it back; None: now."""
+        now = now or dt_util.utcnow()
+        moment, window = first_allowed(now, self.blocked(now))
+        return (moment, window) if window is not None else None
+
+    async def async_check_dose(self, record: Record) -> Window | None:
+        """The window a logged oral dose fell in; fires ``spacing_conflict`` when it did."""
+        if record.kind is not Kind.ORAL or not (
+            self.medicines or self.tracker.ledger.last.get(Kind.MEDICINE)
+        ):
+            return None
+        moment = record.taken_at
+        intakes = await self.tracker.async_medicine_intakes(
+            moment - SPACING_SEARCH, moment + SPACING_SEARCH
+        )
+        windows = windows_around(self.medicines, intakes, moment, self.tracker.ledger.tz)
+        window = conflict(moment, windows)
+        if window is not None:
+            data = {
+                "record_id": record.id,
+                "taken_at": moment.isoformat(),
+                **spacing_fields(window),
+                "message": self.spacing_message(window, moment),
+            }
+            for fire in list(self._reminder_listeners):
+                fire(EVENT_SPACING_CONFLICT, data)
+        return window
+
+    @property
+    def dose_conflict(self) -> tuple[datetime, Window] | None:
+        """Today's last oral dose when it fell in a medicine window, with that window."""
+        evaluation = self.evaluation
+        if self._dose_conflict is None or self._dose_conflict[0] is not evaluation:
+            today = self.tracker.today
+            found = None
+            if today.oral_times and (self.medicines or today.medicine_intakes):
+                last = max(today.oral_times)
+                window = conflict(last, self.blocked(last))
+                found = (last, window) if window is not None else None
+            self._dose_conflict = (evaluation, found)
+        return self._dose_conflict[1]
+
+    def medicine_name(self, key: str) -> str:
+        """A medicine's name in Home Assistant's language."""
+        return self._texts.get(f"medicine_{key}", key)
+
+    def spacing_message(self, window: Window, moment: datetime) -> str:
+        """Why magnesium at ``moment`` is too close to a medicine, and when it is allowed."""
+        return self._texts["spacing_conflict"].format(
+            medicine=self.medicine_name(window.medicine),
+            medicine_time=_clock(window.medicine_at),
+            time=_clock(window.allowed_from),
+        )
+
+    # -- adherence --------------------------------------------------------------------
+    @property
+    def adherence(self) -> Adherence:
+        """Adherence over 7 and 30 days and the streak (computed once per change)."""
+        evaluation = self.evaluation
+        if self._adherence is None or self._adherence[0] is not evaluation:
+            ledger = self.tracker.ledger
+            first = ledger.first_day()
+            since = min(
+                (day for day in (first, self.adherence_since) if day is not None), default=None
+            )
+            result = adherence(
+                self.plan,
+                dt_util.utcnow(),
+                ledger.tz,
+                lambda day: DayInput(ledger.dose_times(day), ledger.day_total(day).baths),
+                since,
+            )
+            self._adherence = (evaluation, result)
+        return self._adherence[1]
 
     def status(self, key: Reminder) -> ReminderStatus:
         """One reminder now."""
@@ -379,6 +480,7 @@ class ReminderManager:
                 if was.is_due and not status.is_due and key in state.announced:
                     self.hass.async_create_task(self._async_clear(key))
         self._update_side_effect_issue()
+        self._update_doctor_notice()
         if self._timer is None or self._timer_at != evaluation.next_check:  # else it stays
             if self._timer:
                 self._timer()
@@ -429,9 +531,31 @@ class ReminderManager:
                 form=self._form_name(status.form or ""),
                 remaining=_mg(self.tracker.today.remaining_mg),
             )
+        if status.moved_by is not None and status.planned_at is not None:
+            moved = self.moved_text(
+                status.moved_by, status.planned_at, status.due_at or status.planned_at
+            )
+            text = f"{text} {moved}"
         if self.tracker.today.side_effects_7d:
             text = f"{text} {texts['side_effects']}"
         return text
+
+    def moved_text(self, window: Window, planned: datetime, moved_to: datetime) -> str:
+        """Why a reminder moved from its time, and to when."""
+        return self._texts["spacing_moved"].format(
+            medicine=self.medicine_name(window.medicine),
+            medicine_time=_clock(window.medicine_at),
+            planned=_clock(planned),
+            time=_clock(moved_to),
+        )
+
+    def calendar_text(self, key: str, **values: str) -> str:
+        """A calendar event's summary in Home Assistant's language."""
+        return self._texts[key].format(**values)
+
+    def form_name(self, key: str) -> str:
+        """A form's name in Home Assistant's language."""
+        return self._form_name(key)
 
     def _form_name(self, key: str) -> str:
         """A form's name in Home Assistant's language."""
@@ -459,6 +583,8 @@ class ReminderManager:
             attrs |= self._product_data(status)
         if status.snoozed_until is not None:
             attrs["snoozed_until"] = status.snoozed_until
+        if status.moved_by is not None:
+            attrs |= {"moved_for": status.moved_by.medicine, "planned_at": status.planned_at}
         return attrs
 
     @callback
@@ -474,6 +600,11 @@ class ReminderManager:
                 "remaining_mg": self.tracker.today.remaining_mg,
             }
             data |= self._product_data(status)
+        if status.moved_by is not None and status.planned_at is not None:
+            data |= {
+                "moved_for": status.moved_by.medicine,
+                "planned_at": status.planned_at.isoformat(),
+            }
         for fire in list(self._reminder_listeners):
             fire(event_type, data)
         if self.options.notify_entities or self.options.notify_services:
@@ -589,6 +720,7 @@ class ReminderManager:
             await self.tracker.async_add(record)
         finally:
             self._taking.discard(key)
+        await self.async_check_dose(record)
         return True
 
     @callback
@@ -634,6 +766,27 @@ class ReminderManager:
         else:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
+    @callback
+    def _update_doctor_notice(self) -> None:
+        """A standing notice to ask a doctor, while the entry's setting is on."""
+        if self.tracker.settings is self._doctor_notice_for:
+            return  # the settings, and so the notice, did not change
+        self._doctor_notice_for = self.tracker.settings
+        issue_id = f"ask_doctor_{self.tracker.entry_id}"
+        if self.tracker.settings.ask_doctor:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="ask_doctor",
+                translation_placeholders={"name": self.tracker.settings.name},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
     # -- storage ----------------------------------------------------------------------
     @callback
     def _schedule_save(self) -> None:
@@ -659,3 +812,17 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 def _mg(value: float) -> str:
     return f"{value:g}"
+
+
+def _clock(moment: datetime) -> str:
+    return f"{dt_util.as_local(moment):%H:%M}"
+
+
+def spacing_fields(window: Window) -> dict[str, Any]:
+    """The machine-readable fields of a medicine window (responses, events, attributes)."""
+    return {
+        "medicine": window.medicine,
+        "medicine_at": window.medicine_at.isoformat(),
+        "allowed_from": window.allowed_from.isoformat(),
+        "planned": window.planned,
+    }

@@ -17,13 +17,15 @@ window always holds its own time.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 import math
 from typing import Any
+
+from .spacing import Window as SpacingWindow, first_allowed
 
 DEFAULT_MORNING_TIME = time(8, 0)
 DEFAULT_EVENING_TIME = time(21, 0)
@@ -48,6 +50,7 @@ class SlotState(StrEnum):
     SNOOZED = "snoozed"  # due, but put off until a later moment
     SATISFIED = "satisfied"
     SKIPPED = "skipped"
+    HELD = "held"  # moved for a medicine past the end of its window: no allowed time left today
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +158,16 @@ def slot_status(
     *,
     skipped: bool = False,
     snoozed_until: datetime | None = None,
+    due_at: datetime | None = None,
 ) -> SlotStatus:
-    """Where a slot stands at ``now``, given the oral doses logged (any days)."""
+    """Where a slot stands at ``now``, given the oral doses logged (any days).
+
+    ``due_at`` replaces the slot's own time today (a reminder moved for a medicine).
+    """
     day = now.astimezone(tz).date()
     morning, evening = (plan, other) if plan.slot is Slot.MORNING else (other, plan)
     window = windows(day, morning.at, evening.at, tz)[plan.slot]
-    due_at = local_moment(day, plan.at, tz)
+    due_at = due_at or local_moment(day, plan.at, tz)
     state = _state(
         now,
         due_at,
@@ -374,6 +381,8 @@ class ReminderStatus:
     limit_reached: bool = False
     capped: bool = False
     snoozed_until: datetime | None = None
+    moved_by: SpacingWindow | None = None  # the medicine window the reminder was moved out of
+    planned_at: datetime | None = None  # the slot's own time, when it was moved
 
     @property
     def is_due(self) -> bool:
@@ -390,6 +399,7 @@ class Evaluation:
     announce: tuple[Reminder, ...]
     next_check: datetime
     next_dose: tuple[datetime, Slot, float, str] | None  # when, slot, planned mg, form
+    next_dose_moved_by: SpacingWindow | None = None  # moved out of a medicine's window
 
 
 def slot_amount(plan: SlotPlan, daily_target: float, target_today: float) -> float:
@@ -414,11 +424,14 @@ def evaluate(
     oral_doses: Iterable[datetime],
     baths: Iterable[datetime],
     oral_today_mg: float,
+    blocked: Sequence[SpacingWindow] = (),
 ) -> Evaluation:
     """Every reminder of a person at ``now``.
 
     ``state`` must be today's (a state of another day is ignored). ``oral_doses`` and
-    ``baths`` are the times of today's records (earlier ones may be included).
+    ``baths`` are the times of today's records (earlier ones may be included). A dose
+    reminder whose time falls in one of the ``blocked`` medicine windows (see ``spacing``)
+    moves to the first allowed moment after it.
     """
     day = now.astimezone(tz).date()
     if state.day != day:
@@ -429,6 +442,8 @@ def evaluate(
     for slot in Slot:
         slot_plan = plan.slot(slot)
         key = SLOT_REMINDERS[slot]
+        planned_at = local_moment(day, slot_plan.at, tz)
+        due_at, moved_by = first_allowed(planned_at, blocked)
         status = slot_status(
             slot_plan,
             plan.slot(Slot.EVENING if slot is Slot.MORNING else Slot.MORNING),
@@ -437,7 +452,14 @@ def evaluate(
             doses,
             skipped=key in state.skipped,
             snoozed_until=state.snoozed_until.get(key),
+            due_at=due_at,
         )
+        if (
+            moved_by is not None
+            and status.state is SlotState.PENDING
+            and due_at >= status.window.end
+        ):
+            status = replace(status, state=SlotState.HELD)
         suggestion = suggest(
             slot_amount(slot_plan, plan.daily_target, target), oral_today_mg, plan.daily_limit
         )
@@ -450,6 +472,8 @@ def evaluate(
             suggestion.limit_reached,
             suggestion.capped,
             state.snoozed_until.get(key) if status.state is SlotState.SNOOZED else None,
+            moved_by,
+            planned_at if moved_by is not None else None,
         )
     statuses[Reminder.EPSOM_BATH] = _bath_status(plan.bath, state, now, tz, list(baths))
 
@@ -463,11 +487,30 @@ def evaluate(
         now,
         tz,
         doses,
-        skipped={slot for slot in Slot if SLOT_REMINDERS[slot] in state.skipped},
+        skipped={
+            slot
+            for slot in Slot
+            if SLOT_REMINDERS[slot] in state.skipped
+            or statuses[SLOT_REMINDERS[slot]].state is SlotState.HELD
+        },
     )
     next_dose = None
+    next_moved_by = None
     if upcoming is not None:
         at, slot = upcoming
+        at, next_moved_by = first_allowed(at, blocked)
+    # a slot moved for a medicine is still to come after its own time has passed
+    for moved_slot in Slot:
+        moved = statuses[SLOT_REMINDERS[moved_slot]]
+        if (
+            moved.state is SlotState.PENDING
+            and moved.moved_by is not None
+            and moved.due_at is not None
+            and (upcoming is None or moved.due_at < at)
+        ):
+            upcoming = at, slot = moved.due_at, moved_slot
+            next_moved_by = moved.moved_by
+    if upcoming is not None:
         at_day = at.astimezone(tz).date()
         amount = slot_amount(plan.slot(slot), plan.daily_target, plan.target_on(at_day))
         if at_day == day:
@@ -475,7 +518,21 @@ def evaluate(
         else:
             amount = suggest(amount, 0.0, plan.daily_limit).amount_mg
         next_dose = (at, slot, amount, plan.slot(slot).form)
-    return Evaluation(target, statuses, announce, _next_check(statuses, now, tz), next_dose)
+    next_check = _next_check(statuses, now, tz)
+    # a slot's window closing changes adherence: look again then
+    closing = [
+        window.end
+        for window in windows(day, plan.morning.at, plan.evening.at, tz).values()
+        if now < window.end < next_check
+    ]
+    return Evaluation(
+        target,
+        statuses,
+        announce,
+        min([next_check, *closing]),
+        next_dose,
+        next_moved_by,
+    )
 
 
 def _bath_status(

@@ -13,10 +13,11 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfMass
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfMass, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .adherence import PERIODS
 from .entity import MagnesiumEntity, ProductEntity, ReminderEntity
 from .ledger import Record
 from .runtime import MagnesiumConfigEntry
@@ -145,6 +146,22 @@ SIDE_EFFECTS = SensorEntityDescription(
     state_class=SensorStateClass.MEASUREMENT,
 )
 
+ADHERENCE = tuple(
+    SensorEntityDescription(
+        key=f"adherence_{days}d",
+        translation_key=f"adherence_{days}d",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+    )
+    for days in PERIODS
+)
+STREAK = SensorEntityDescription(
+    key="adherence_streak",
+    translation_key="adherence_streak",
+    native_unit_of_measurement=UnitOfTime.DAYS,
+    state_class=SensorStateClass.MEASUREMENT,
+)
 PRODUCT_STOCK = SensorEntityDescription(
     key="stock",
     translation_key="product_stock",
@@ -169,6 +186,8 @@ async def async_setup_entry(
             DailyTargetSensor(data, DAILY_TARGET),
             NextDoseSensor(data, NEXT_DOSE),
             SideEffectsSensor(data, SIDE_EFFECTS),
+            *(AdherenceSensor(data, description) for description in ADHERENCE),
+            StreakSensor(data, STREAK),
         ]
     )
     for product in data.tracker.products.values():
@@ -246,6 +265,34 @@ class SideEffectsSensor(ReminderEntity, SensorEntity):
     def native_value(self) -> int:
         """The count."""
         return self.tracker.today.side_effects_7d
+
+
+class AdherenceSensor(ReminderEntity, SensorEntity):
+    """Planned reminders kept over the last 7 or 30 days (today's once settled)."""
+
+    @property
+    def _days(self) -> int:
+        return int(self.entity_description.key.removeprefix("adherence_").removesuffix("d"))
+
+    @property
+    def native_value(self) -> float | None:
+        """The share kept; unknown while nothing was planned."""
+        return self.reminders.adherence.percent[self._days]
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """How many were planned and kept."""
+        result = self.reminders.adherence
+        return {"planned": result.planned[self._days], "kept": result.satisfied[self._days]}
+
+
+class StreakSensor(ReminderEntity, SensorEntity):
+    """Days in a row with every planned reminder kept."""
+
+    @property
+    def native_value(self) -> int:
+        """The current streak."""
+        return self.reminders.adherence.streak
 
 
 class ProductStockSensor(ProductEntity, SensorEntity):

@@ -27,6 +27,7 @@ from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_END,
     ATTR_FORM,
+    ATTR_MEDICINE,
     ATTR_MINUTES,
     ATTR_MINUTES_DELAY,
     ATTR_NOTE,
@@ -55,6 +56,7 @@ from .const import (
     SERVICE_GET_LOG,
     SERVICE_LOG_BATH,
     SERVICE_LOG_DOSE,
+    SERVICE_LOG_MEDICINE,
     SERVICE_LOG_SIDE_EFFECT,
     SERVICE_LOG_TOPICAL,
     SERVICE_REFILL,
@@ -63,9 +65,19 @@ from .const import (
     SERVICE_UNDO,
     SIDE_EFFECT_SYMPTOMS,
 )
-from .knowledge import FORMS, ORAL_FORM_KEYS, SIDE_EFFECTS, TOPICAL_FORM_KEYS, Form, find_form
+from .knowledge import (
+    FORMS,
+    ORAL_FORM_KEYS,
+    SIDE_EFFECTS,
+    SPACED_INTERACTIONS,
+    TOPICAL_FORM_KEYS,
+    Form,
+    find_form,
+    find_interaction,
+)
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
 from .products import MAX_UNITS_PER_DOSE, Product, dose_record, find_products, refill_record
+from .reminders import spacing_fields
 from .schedule import Reminder
 
 if TYPE_CHECKING:
@@ -124,6 +136,14 @@ LOG_SIDE_EFFECT_SCHEMA = vol.Schema(
     {
         _ENTRY: cv.string,
         vol.Required(ATTR_SYMPTOM): cv.string,
+        _TAKEN_AT: cv.datetime,
+        _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
+    }
+)
+LOG_MEDICINE_SCHEMA = vol.Schema(
+    {
+        _ENTRY: cv.string,
+        vol.Required(ATTR_MEDICINE): cv.string,
         _TAKEN_AT: cv.datetime,
         _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
     }
@@ -240,11 +260,12 @@ def _log_product_record(tracker: MagnesiumTracker, data: dict[str, Any]) -> Reco
 
 
 async def _async_log_dose(call: ServiceCall) -> ServiceResponse:
-    tracker = get_tracker(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    tracker = data.tracker
     if ATTR_PRODUCT in call.data:
         record = _log_product_record(tracker, dict(call.data))
         await tracker.async_add(record)
-        return _dose_response(tracker, record)
+        return await _dose_response(data, record)
     if ATTR_UNITS in call.data:
         raise _invalid("product_and_form")
     if ATTR_FORM not in call.data or ATTR_AMOUNT_MG not in call.data:
@@ -271,12 +292,15 @@ async def _async_log_dose(call: ServiceCall) -> ServiceResponse:
         note=call.data.get(ATTR_NOTE),
     )
     await tracker.async_add(record)
-    return _dose_response(tracker, record)
+    return await _dose_response(data, record)
 
 
-def _dose_response(tracker: MagnesiumTracker, record: Record) -> dict[str, Any]:
+async def _dose_response(data: MagnesiumData, record: Record) -> dict[str, Any]:
+    """The logged dose and the day's totals, with a warning when it fell in a medicine's window."""
+    window = await data.reminders.async_check_dose(record)
+    tracker = data.tracker
     today = tracker.today
-    response = {
+    response: dict[str, Any] = {
         **record_response(record),
         "oral_today_mg": today.oral_mg,
         "remaining_mg": today.remaining_mg,
@@ -285,7 +309,36 @@ def _dose_response(tracker: MagnesiumTracker, record: Record) -> dict[str, Any]:
     }
     if record.product_id and (product := tracker.products.get(record.product_id)):
         response["stock"] = tracker.outlook(product).stock
+    if window is not None:
+        response["warning"] = {
+            "message": data.reminders.spacing_message(window, record.taken_at),
+            **spacing_fields(window),
+        }
     return response
+
+
+async def _async_log_medicine(call: ServiceCall) -> ServiceResponse:
+    data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    text = call.data[ATTR_MEDICINE]
+    item = find_interaction(text)
+    if item is None or not item.spaced:
+        raise _invalid(
+            "unknown_medicine",
+            medicine=text,
+            medicines=", ".join(medicine.key for medicine in SPACED_INTERACTIONS),
+        )
+    record = make_record(
+        taken_at=_taken_at(call.data.get(ATTR_TAKEN_AT)),
+        kind=Kind.MEDICINE,
+        form=item.key,
+        note=call.data.get(ATTR_NOTE),
+    )
+    await data.tracker.async_add(record)
+    allowed = data.reminders.allowed_from()
+    return {
+        **record_response(record),
+        "allowed_from": allowed[0].isoformat() if allowed else None,
+    }
 
 
 async def _async_refill(call: ServiceCall) -> ServiceResponse:
@@ -450,6 +503,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
             SERVICE_LOG_SIDE_EFFECT,
             _async_log_side_effect,
             LOG_SIDE_EFFECT_SCHEMA,
+            SupportsResponse.OPTIONAL,
+        ),
+        (
+            SERVICE_LOG_MEDICINE,
+            _async_log_medicine,
+            LOG_MEDICINE_SCHEMA,
             SupportsResponse.OPTIONAL,
         ),
         (SERVICE_SKIP_REMINDER, _async_skip_reminder, REMINDER_SCHEMA, SupportsResponse.NONE),

@@ -28,6 +28,7 @@ from homeassistant.util import dt as dt_util
 
 from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import (
+    CONF_ASK_DOCTOR,
     CONF_DAILY_LIMIT,
     CONF_DAILY_TARGET,
     CONF_PERSON,
@@ -53,12 +54,13 @@ from .products import Outlook, Product, outlook
 
 _LOGGER = logging.getLogger(__name__)
 
-# The index keeps the per-day figures (day totals, each product's units per day) of recent
-# days: the entities read them without records (the 7-day average, a product's use over the
-# last 14 days for its run-out date) and must keep doing so for any figure reaching back up
-# to a year. Once the index holds more than ARCHIVE_AFTER days, the days before the last
-# KEEP_DAYS move to one file per year, read only when a question reaches back that far: the
-# index stays bounded, so setting up does not grow with history.
+# The index keeps the per-day figures (day totals, the minutes of the oral doses, each
+# product's units per day) of recent days: the entities read them without records (the
+# 7-day average, a product's use over the last 14 days for its run-out date, adherence over
+# 30 days and the streak of up to adherence.STREAK_CAP = 365 days). Once the index holds more
+# than ARCHIVE_AFTER days, the days before the last KEEP_DAYS move to one file per year, read
+# only when a question reaches back that far: the index stays bounded, so setting up does
+# not grow with history.
 KEEP_DAYS = 400
 ARCHIVE_AFTER = KEEP_DAYS + 31
 # A dose is on disk in its month's file before the action answers; the index (a summary
@@ -106,7 +108,9 @@ class MagnesiumStore(Store[dict[str, Any]]):
         if old_major_version > STORAGE_VERSION:
             raise _too_new(self.key, old_major_version)
         # 1 -> 2 -> 3: the same schema; version 2 may also hold side-effect records, version 3
-        # refills, the product and units of a dose, and the products' use in the index.
+        # refills, the product and units of a dose, the products' use in the index, medicine
+        # records, and the minutes of each day's oral doses in the index (an index without
+        # them is rebuilt).
         return old_data
 
     async def async_load(self) -> dict[str, Any] | None:
@@ -152,6 +156,7 @@ class Settings:
     person: str | None = None
     daily_limit: float = DEFAULT_DAILY_LIMIT
     daily_target: float = DEFAULT_DAILY_TARGET
+    ask_doctor: bool = False
 
     @classmethod
     def from_entry(cls, title: str, options: Mapping[str, Any]) -> Settings:
@@ -161,6 +166,7 @@ class Settings:
             person=options.get(CONF_PERSON) or None,
             daily_limit=float(options.get(CONF_DAILY_LIMIT, DEFAULT_DAILY_LIMIT)),
             daily_target=float(options.get(CONF_DAILY_TARGET, DEFAULT_DAILY_TARGET)),
+            ask_doctor=bool(options.get(CONF_ASK_DOCTOR, False)),
         )
 
 
@@ -180,6 +186,8 @@ class Today:
     oral_times: tuple[datetime, ...] = ()
     bath_times: tuple[datetime, ...] = ()
     side_effects_7d: int = 0
+    # medicines logged today, and the newest one before today: (medicine, taken_at)
+    medicine_intakes: tuple[tuple[str, datetime], ...] = ()
 
     @property
     def oral_mg(self) -> float:
@@ -274,7 +282,8 @@ class MagnesiumTracker:
                     "index", await self._async_copy_aside(index_key(self.entry_id), data)
                 )
             else:
-                stale = data.get("tz") != self.hass.config.time_zone
+                # an index from before version 3 lacks the dose minutes: rebuild it once
+                stale = data.get("tz") != self.hass.config.time_zone or "dose_minutes" not in data
         # a current month that does not match the index is rebuilt here (see _async_ensure_month)
         if not await self._async_ensure_month(month_key(dt_util.utcnow())) and (
             stale or not await self._async_index_current()
@@ -488,8 +497,22 @@ class MagnesiumTracker:
                 side_effects_7d=self.ledger.side_effects_between(
                     day - timedelta(days=SIDE_EFFECT_DAYS - 1), day
                 ),
+                medicine_intakes=self._medicine_intakes(records),
             )
         return self._today
+
+    def _medicine_intakes(self, records: Iterable[Record]) -> tuple[tuple[str, datetime], ...]:
+        intakes = {r.id: (r.form, r.taken_at) for r in records if r.kind is Kind.MEDICINE}
+        if (newest := self.ledger.last.get(Kind.MEDICINE)) is not None:
+            intakes.setdefault(newest.id, (newest.form, newest.taken_at))
+        return tuple(sorted(intakes.values(), key=lambda item: item[1]))
+
+    async def async_medicine_intakes(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[str, datetime]]:
+        """Medicines logged in ``[start, end)`` (loads their months)."""
+        records, _days = await self.async_get_log(start, end)
+        return [(r.form, r.taken_at) for r in records if r.kind is Kind.MEDICINE]
 
     def outlook(self, product: Product) -> Outlook:
         """A product's stock and run-out date now (from the index: a few lookups)."""

@@ -1,0 +1,134 @@
+"""Adherence: how many planned reminders were kept, and the streak of complete days.
+
+Pure Python, no Home Assistant imports. It reads the ledger's day index (the minutes of each
+day's oral doses and the day's bath count), never the records, so a 30-day figure is 30
+look-ups however long the history.
+
+* Planned, per local day: each dose slot whose reminder is on, and an Epsom bath on a bath
+  day while the bath reminder is on (the settings as they are now).
+* Satisfied: an oral dose inside the slot's window (``schedule.windows``); a bath that day.
+* Today counts a slot once it is satisfied or its window has closed; a bath once it is
+  taken. So today never lowers a figure before the person could still act.
+* Days before ``since`` (the day the log began) are not counted.
+* The streak: complete days (every counted slot satisfied, at least one) back from today;
+  today adds to it once complete and breaks it only when a window closed unsatisfied. Days
+  with nothing planned neither add nor break it. It is counted up to ``STREAK_CAP`` days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from .schedule import ReminderPlan, Slot, day_bounds, windows
+
+STREAK_CAP = 365
+PERIODS = (7, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class DayInput:
+    """What the index knows of a day."""
+
+    dose_times: Sequence[datetime]
+    baths: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayResult:
+    """A day's counted reminders."""
+
+    planned: int  # counted: past their window, or satisfied
+    satisfied: int
+    open: int  # today's reminders whose window is still open and not satisfied
+
+    @property
+    def complete(self) -> bool:
+        """Every counted reminder satisfied, at least one, none open."""
+        return self.planned > 0 and self.satisfied == self.planned and not self.open
+
+
+@dataclass(frozen=True, slots=True)
+class Adherence:
+    """Adherence figures at a moment."""
+
+    percent: dict[int, float | None]  # by period in days; None when nothing was planned
+    planned: dict[int, int]
+    satisfied: dict[int, int]
+    streak: int
+
+
+def day_result(
+    plan: ReminderPlan, day: date, tz: tzinfo, data: DayInput, now: datetime
+) -> DayResult:
+    """The reminders of one local day as counted at ``now``."""
+    planned = satisfied = still_open = 0
+    slot_windows = windows(day, plan.morning.at, plan.evening.at, tz)
+    for slot in Slot:
+        if not plan.slot(slot).enabled:
+            continue
+        window = slot_windows[slot]
+        if any(moment in window for moment in data.dose_times):
+            planned, satisfied = planned + 1, satisfied + 1
+        elif now >= window.end:
+            planned += 1
+        else:
+            still_open += 1
+    if plan.bath.enabled and day.weekday() in plan.bath.weekdays:
+        if data.baths > 0:
+            planned, satisfied = planned + 1, satisfied + 1
+        elif now >= day_bounds(day, tz)[1]:
+            planned += 1
+        else:
+            still_open += 1
+    return DayResult(planned, satisfied, still_open)
+
+
+def adherence(
+    plan: ReminderPlan,
+    now: datetime,
+    tz: tzinfo,
+    lookup: Callable[[date], DayInput],
+    since: date | None,
+    *,
+    periods: Sequence[int] = PERIODS,
+) -> Adherence:
+    """Adherence over the last ``periods`` local days (today included) and the streak."""
+    today = now.astimezone(tz).date()
+    results: dict[date, DayResult] = {}
+
+    def result(day: date) -> DayResult | None:
+        if since is None or day < since:
+            return None
+        if day not in results:
+            results[day] = day_result(plan, day, tz, lookup(day), now)
+        return results[day]
+
+    percent: dict[int, float | None] = {}
+    planned: dict[int, int] = {}
+    satisfied: dict[int, int] = {}
+    for period in periods:
+        counted = [r for offset in range(period) if (r := result(today - timedelta(days=offset)))]
+        planned[period] = sum(item.planned for item in counted)
+        satisfied[period] = sum(item.satisfied for item in counted)
+        percent[period] = (
+            round(100 * satisfied[period] / planned[period], 1) if planned[period] else None
+        )
+    return Adherence(percent, planned, satisfied, streak(result, today))
+
+
+def streak(result: Callable[[date], DayResult | None], today: date) -> int:
+    """Complete days back from today (see the module docstring), at most ``STREAK_CAP``."""
+    count = 0
+    for offset in range(STREAK_CAP + 1):
+        item = result(today - timedelta(days=offset))
+        if item is None:  # before the log began
+            break
+        if item.planned > item.satisfied:
+            break
+        if item.complete:
+            count += 1
+            if count >= STREAK_CAP:
+                break
+    return count

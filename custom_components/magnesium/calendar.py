@@ -1,0 +1,190 @@
+"""The calendar of a person's magnesium: planned doses and baths ahead, logged ones behind."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from homeassistant.components.calendar import (
+    CalendarEntity,
+    CalendarEntityDescription,
+    CalendarEvent,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .entity import ReminderEntity
+from .ledger import Kind, Record
+from .runtime import MagnesiumConfigEntry
+from .schedule import (
+    SLOT_REMINDERS,
+    Reminder,
+    Slot,
+    SlotState,
+    local_moment,
+    slot_amount,
+    suggest,
+)
+from .spacing import first_allowed, planned_windows
+
+PARALLEL_UPDATES = 0
+
+# Today's planned reminders still on the calendar: to come, or due and not yet taken.
+_OPEN = (SlotState.PENDING, SlotState.DUE, SlotState.SNOOZED)
+
+PLAN = CalendarEntityDescription(key="plan", translation_key="plan")
+# How long an event lasts on the calendar: a dose is a moment, shown as a quarter of an hour;
+# a bath as the longer end of the usual 12-20 minutes, or as long as it was logged.
+DOSE_MINUTES = 15
+BATH_MINUTES = 20
+# Planned events are made for at most this many days ahead of now.
+MAX_DAYS_AHEAD = 366
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: MagnesiumConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add the calendar of an entry."""
+    async_add_entities([MagnesiumCalendar(entry.runtime_data, PLAN)])
+
+
+class MagnesiumCalendar(ReminderEntity, CalendarEntity):
+    """Planned doses and Epsom baths (from the reminders) and logged ones (from the log)."""
+
+    @property
+    def event(self) -> CalendarEvent | None:
+        """The planned dose or bath under way (due and not taken), or the next one."""
+        now = dt_util.utcnow()
+        upcoming = self._planned(now, now + timedelta(days=8), limit=1)
+        return upcoming[0] if upcoming else None
+
+    async def async_get_events(
+        self, hass: HomeAssistant, start_date: datetime, end_date: datetime
+    ) -> list[CalendarEvent]:
+        """Logged events in the range, then planned ones from now on."""
+        start, end = dt_util.as_utc(start_date), dt_util.as_utc(end_date)
+        now = dt_util.utcnow()
+        events: list[CalendarEvent] = []
+        if start < now:
+            search_from = start - timedelta(minutes=max(DOSE_MINUTES, BATH_MINUTES, 240))
+            records, _days = await self.tracker.async_get_log(search_from, min(end, now))
+            logged = (self._logged(record) for record in records)
+            events.extend(
+                event for event in logged if event is not None and _overlaps(event, start, end)
+            )
+        if end > now:
+            events.extend(
+                event
+                for event in self._planned(max(start, now), end)
+                if _overlaps(event, start, end)
+            )
+        return sorted(events, key=lambda event: dt_util.as_utc(_moment(event.start)))
+
+    # -- logged -----------------------------------------------------------------------
+    def _logged(self, record: Record) -> CalendarEvent | None:
+        texts = self.reminders
+        if record.kind is Kind.ORAL:
+            summary = texts.calendar_text(
+                "calendar_logged",
+                amount=f"{record.oral_mg:g}",
+                form=texts.form_name(record.form),
+            )
+            minutes: float = DOSE_MINUTES
+        elif record.kind is Kind.BATH:
+            summary = texts.title(Reminder.EPSOM_BATH)
+            minutes = record.minutes or BATH_MINUTES
+        else:
+            return None
+        start = dt_util.as_local(record.taken_at)
+        return CalendarEvent(
+            start=start,
+            end=start + timedelta(minutes=minutes),
+            summary=summary,
+            description=record.note,
+            uid=record.id,
+        )
+
+    # -- planned ----------------------------------------------------------------------
+    def _planned(
+        self, start: datetime, end: datetime, limit: int | None = None
+    ) -> list[CalendarEvent]:
+        """Planned doses and baths from ``start`` (not before now) to ``end``, oldest first."""
+        reminders = self.reminders
+        plan = reminders.plan
+        tz = self.tracker.ledger.tz
+        now = dt_util.utcnow()
+        evaluation = reminders.evaluation
+        today = now.astimezone(tz).date()
+        last_day = min(end, now + timedelta(days=MAX_DAYS_AHEAD)).astimezone(tz).date()
+        day = max(start, now).astimezone(tz).date()
+        events: list[CalendarEvent] = []
+        while day <= last_day and (limit is None or len(events) < limit):
+            windows = (
+                reminders.blocked(now)
+                if day <= today + timedelta(days=1)
+                else planned_windows(reminders.medicines, day - timedelta(days=1), day, tz)
+            )
+            found: list[CalendarEvent] = []
+            for slot in Slot:
+                slot_plan = plan.slot(slot)
+                if not slot_plan.enabled:
+                    continue
+                key = SLOT_REMINDERS[slot]
+                if day == today:
+                    status = evaluation.statuses[key]
+                    if status.state not in _OPEN or status.due_at is None:
+                        continue
+                    at, amount, moved = status.due_at, status.amount_mg, status.moved_by
+                else:
+                    at, moved = first_allowed(local_moment(day, slot_plan.at, tz), windows)
+                    planned = slot_amount(slot_plan, plan.daily_target, plan.target_on(day))
+                    amount = suggest(planned, 0.0, plan.daily_limit).amount_mg
+                summary = reminders.calendar_text(
+                    "calendar_dose",
+                    title=reminders.title(key),
+                    amount=f"{amount:g}",
+                    form=reminders.form_name(slot_plan.form),
+                )
+                description = None
+                if moved is not None:
+                    description = reminders.moved_text(
+                        moved, local_moment(day, slot_plan.at, tz), at
+                    )
+                found.append(_event(at, DOSE_MINUTES, summary, description, f"{key}_{day}"))
+            if plan.bath.enabled and day.weekday() in plan.bath.weekdays:
+                at = local_moment(day, plan.bath.at, tz)
+                bath = evaluation.statuses[Reminder.EPSOM_BATH]
+                if day != today or bath.state in _OPEN:
+                    summary = reminders.title(Reminder.EPSOM_BATH)
+                    found.append(_event(at, BATH_MINUTES, summary, None, f"epsom_bath_{day}"))
+            events.extend(
+                event
+                for event in sorted(found, key=lambda item: _moment(item.start))
+                if _moment(event.end) > now
+            )
+            day += timedelta(days=1)
+        return events[:limit] if limit is not None else events
+
+
+def _event(
+    at: datetime, minutes: float, summary: str, description: str | None, uid: str
+) -> CalendarEvent:
+    start = dt_util.as_local(at)
+    return CalendarEvent(
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        summary=summary,
+        description=description,
+        uid=uid,
+    )
+
+
+def _moment(value: date | datetime) -> datetime:
+    assert isinstance(value, datetime)
+    return value
+
+
+def _overlaps(event: CalendarEvent, start: datetime, end: datetime) -> bool:
+    return _moment(event.start) < end and _moment(event.end) > start

@@ -1,0 +1,184 @@
+"""Adherence from the day index: planned reminders kept, and the streak."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from custom_components.magnesium.adherence import (
+    STREAK_CAP,
+    DayInput,
+    DayResult,
+    adherence,
+    day_result,
+    streak,
+)
+from custom_components.magnesium.ledger import Kind, Ledger, make_record
+from custom_components.magnesium.schedule import BathPlan, ReminderPlan, Slot, SlotPlan
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TODAY = date(2026, 6, 10)  # a Wednesday
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=BERLIN).astimezone(UTC)
+
+
+def plan(
+    *, morning: bool = True, evening: bool = True, bath_days: frozenset[int] = frozenset()
+) -> ReminderPlan:
+    return ReminderPlan(
+        morning=SlotPlan(Slot.MORNING, time(8, 0), morning),
+        evening=SlotPlan(Slot.EVENING, time(21, 0), evening),
+        bath=BathPlan(bath_days, time(20, 0), bool(bath_days)),
+        daily_target=300,
+        daily_limit=350,
+    )
+
+
+def ledger_with(*moments: datetime, baths: tuple[datetime, ...] = ()) -> Ledger:
+    ledger = Ledger(tz=BERLIN)
+    for moment in moments:
+        ledger.add(make_record(taken_at=moment, kind=Kind.ORAL, form="glycinate", elemental_mg=1))
+    for moment in baths:
+        ledger.add(make_record(taken_at=moment, kind=Kind.BATH, form="sulfate"))
+    return ledger
+
+
+def lookup(ledger: Ledger):  # type: ignore[no-untyped-def]
+    return lambda day: DayInput(ledger.dose_times(day), ledger.day_total(day).baths)
+
+
+def test_day_result_counts_slots_by_their_windows() -> None:
+    ledger = ledger_with(local(TODAY, 7), local(TODAY, 9))  # both in the morning window
+    day = TODAY - timedelta(days=0)
+    at_night = local(TODAY + timedelta(days=1), 1)
+    assert day_result(plan(), day, BERLIN, lookup(ledger)(day), at_night) == DayResult(2, 1, 0)
+    both = ledger_with(local(TODAY, 7), local(TODAY, 23, 59))
+    assert day_result(plan(), day, BERLIN, lookup(both)(day), at_night) == DayResult(2, 2, 0)
+    assert day_result(plan(), day, BERLIN, lookup(both)(day), at_night).complete
+
+
+def test_today_counts_a_slot_once_satisfied_or_closed() -> None:
+    ledger = ledger_with(local(TODAY, 8))
+    data = lookup(ledger)(TODAY)
+    # at 10:00 the morning dose counts; the evening window is open
+    assert day_result(plan(), TODAY, BERLIN, data, local(TODAY, 10)) == DayResult(1, 1, 1)
+    empty = DayInput((), 0)
+    assert day_result(plan(), TODAY, BERLIN, empty, local(TODAY, 10)) == DayResult(0, 0, 2)
+    # the morning window closes at 14:30
+    assert day_result(plan(), TODAY, BERLIN, empty, local(TODAY, 14, 30)) == DayResult(1, 0, 1)
+
+
+def test_baths_on_bath_days_count() -> None:
+    wednesday = plan(bath_days=frozenset({2}))
+    data = DayInput((local(TODAY, 8), local(TODAY, 21)), 1)
+    assert day_result(wednesday, TODAY, BERLIN, data, local(TODAY, 23)) == DayResult(3, 3, 0)
+    no_bath = DayInput((local(TODAY, 8), local(TODAY, 21)), 0)
+    assert day_result(wednesday, TODAY, BERLIN, no_bath, local(TODAY, 23)) == DayResult(2, 2, 1)
+    tomorrow = TODAY + timedelta(days=1)
+    assert day_result(wednesday, TODAY, BERLIN, no_bath, local(tomorrow, 0)) == DayResult(3, 2, 0)
+    # Thursday is not a bath day
+    assert day_result(wednesday, tomorrow, BERLIN, DayInput((), 0), local(tomorrow, 0)).planned == 0
+
+
+def test_adherence_over_7_and_30_days_and_streak() -> None:
+    moments = []
+    for offset in range(1, 40):
+        day = TODAY - timedelta(days=offset)
+        moments.append(local(day, 8))
+        if offset not in (3, 10):  # two evenings missed
+            moments.append(local(day, 21))
+    ledger = ledger_with(*moments, local(TODAY, 8))
+    result = adherence(plan(), local(TODAY, 12), BERLIN, lookup(ledger), date(2026, 1, 1))
+    # 7 days: today's morning (1/1) + 6 past days (12 planned, 11 kept)
+    assert (result.planned[7], result.satisfied[7]) == (13, 12)
+    assert result.percent[7] == round(100 * 12 / 13, 1)
+    # 30 days: 1 + 29 * 2 planned, two missed
+    assert (result.planned[30], result.satisfied[30]) == (59, 57)
+    # today is not complete yet (the evening is open) and does not break the streak
+    assert result.streak == 2
+    evening = adherence(
+        plan(),
+        local(TODAY, 21, 30),
+        BERLIN,
+        lookup(ledger_with(*moments, local(TODAY, 8), local(TODAY, 21))),
+        date(2026, 1, 1),
+    )
+    assert evening.streak == 3
+    # a closed window breaks the streak
+    missed = adherence(
+        plan(), local(TODAY, 15), BERLIN, lookup(ledger_with(*moments)), date(2026, 1, 1)
+    )
+    assert missed.streak == 0
+
+
+def test_days_before_the_log_began_do_not_count() -> None:
+    ledger = ledger_with(local(TODAY - timedelta(days=1), 8), local(TODAY - timedelta(days=1), 21))
+    since = ledger.first_day()
+    assert since == TODAY - timedelta(days=1)
+    result = adherence(plan(), local(TODAY, 7), BERLIN, lookup(ledger), since)
+    assert result.percent == {7: 100.0, 30: 100.0}
+    assert result.streak == 1
+    none = adherence(plan(), local(TODAY, 7), BERLIN, lookup(Ledger(tz=BERLIN)), None)
+    assert none.percent == {7: None, 30: None}
+    assert none.streak == 0
+    off = adherence(
+        plan(morning=False, evening=False), local(TODAY, 7), BERLIN, lookup(ledger), since
+    )
+    assert off.percent[30] is None
+    assert off.streak == 0
+
+
+def test_streak_is_capped() -> None:
+    def always(_day: date) -> DayResult:
+        return DayResult(2, 2, 0)
+
+    assert streak(always, TODAY) == STREAK_CAP
+
+
+def test_ledger_keeps_dose_minutes_through_changes() -> None:
+    first = make_record(taken_at=local(TODAY, 8), kind=Kind.ORAL, form="malate", elemental_mg=1)
+    second = make_record(
+        taken_at=local(TODAY, 21, 15), kind=Kind.ORAL, form="glycinate", elemental_mg=1
+    )
+    medicine = make_record(taken_at=local(TODAY, 9), kind=Kind.MEDICINE, form="quinolone")
+    ledger = Ledger(tz=BERLIN)
+    for record in (second, first, medicine):
+        ledger.add(record)
+    assert ledger.dose_minutes == {TODAY: [480, 1275]}
+    assert ledger.dose_times(TODAY) == [local(TODAY, 8), local(TODAY, 21, 15)]
+    # a medicine is not intake: no totals change
+    assert ledger.day_total(TODAY).oral_doses == 2
+    assert ledger.day_total(TODAY).side_effects == 0
+    ledger.remove(first.id)
+    assert ledger.dose_minutes == {TODAY: [1275]}
+    ledger.remove(second.id)
+    assert ledger.dose_minutes == {}
+    ledger.remove(medicine.id)
+    assert ledger.days == {}
+    assert ledger.first_day() is None
+    ledger.rebuild_index([first, medicine])
+    assert ledger.dose_minutes == {TODAY: [480]}
+    assert ledger.first_day() == TODAY
+    earlier = make_record(
+        taken_at=local(TODAY - timedelta(days=3), 8), kind=Kind.ORAL, form="malate", elemental_mg=1
+    )
+    ledger.add(earlier)
+    assert ledger.first_day() == TODAY - timedelta(days=3)
+
+
+def test_stored_dose_minutes_are_checked() -> None:
+    import pytest
+
+    from custom_components.magnesium.ledger import InvalidRecordError
+
+    ledger = Ledger(tz=BERLIN)
+    ledger.load_index({"dose_minutes": {"2026-06-10": [600, 480]}})
+    assert ledger.dose_minutes == {TODAY: [480, 600]}
+    for bad in (["x"], [True], [-1], [1500]):
+        with pytest.raises(InvalidRecordError):
+            ledger.load_index({"dose_minutes": {"2026-06-10": bad}})
+    # an index written before adherence existed has none
+    ledger.load_index({"days": {}})
+    assert ledger.dose_minutes == {}
