@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from custom_components.magnesium.adherence import (
+    PERIODS,
     STREAK_CAP,
+    Adherence,
     DayInput,
     DayResult,
     adherence,
     day_result,
+    past_days,
     streak,
 )
 from custom_components.magnesium.ledger import Kind, Ledger, make_record
@@ -131,10 +135,61 @@ def test_days_before_the_log_began_do_not_count() -> None:
 
 
 def test_streak_is_capped() -> None:
-    def always(_day: date) -> DayResult:
+    def always(_offset: int) -> DayResult:
         return DayResult(2, 2, 0)
 
-    assert streak(always, TODAY) == STREAK_CAP
+    assert streak(always, 0, STREAK_CAP) == STREAK_CAP
+    assert streak(always, 1, STREAK_CAP) == STREAK_CAP
+
+
+def test_past_days_counted_once_give_the_same_figures() -> None:
+    """Today apart and the days before counted once: the same as counting every day."""
+    moments = [
+        local(TODAY - timedelta(days=offset), hour)
+        for offset in range(400)
+        for hour in ((8, 21) if offset % 11 else (8,))  # an evening missed now and then
+        if offset % 97
+    ]
+    ledger = ledger_with(*moments)
+    since = ledger.first_day()
+    for hour in (7, 12, 22):
+        now = local(TODAY, hour)
+        for settings in (plan(), plan(evening=False), plan(morning=False, evening=False)):
+            past = past_days(settings, TODAY, BERLIN, lookup(ledger), since)
+            fast = adherence(settings, now, BERLIN, lookup(ledger), since, past=past)
+            slow = _every_day(settings, now, lookup(ledger), since)
+            assert fast == slow, (hour, settings)
+    streaky = ledger_with(
+        *[local(TODAY - timedelta(days=n), h) for n in range(400) for h in (8, 21)]
+    )
+    now = local(TODAY, 22)
+    assert adherence(plan(), now, BERLIN, lookup(streaky), streaky.first_day()).streak == STREAK_CAP
+    assert _every_day(plan(), now, lookup(streaky), streaky.first_day()).streak == STREAK_CAP
+
+
+def _every_day(
+    settings: ReminderPlan, now: datetime, days: Callable[[date], DayInput], since: date | None
+) -> Adherence:
+    """The figures counted day by day from the definitions (the module docstring)."""
+    today = now.astimezone(BERLIN).date()
+
+    def result(offset: int) -> DayResult | None:
+        day = today - timedelta(days=offset)
+        if since is None or day < since:
+            return None
+        return day_result(settings, day, BERLIN, days(day), now)
+
+    percent: dict[int, float | None] = {}
+    planned: dict[int, int] = {}
+    satisfied: dict[int, int] = {}
+    for period in PERIODS:
+        counted = [item for offset in range(period) if (item := result(offset))]
+        planned[period] = sum(item.planned for item in counted)
+        satisfied[period] = sum(item.satisfied for item in counted)
+        percent[period] = (
+            round(100 * satisfied[period] / planned[period], 1) if planned[period] else None
+        )
+    return Adherence(percent, planned, satisfied, streak(result, 0, STREAK_CAP))
 
 
 def test_ledger_keeps_dose_minutes_through_changes() -> None:

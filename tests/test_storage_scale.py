@@ -260,3 +260,30 @@ async def test_streak_and_adherence_read_the_index_after_older_days_moved(
         entry.runtime_data.tracker.ledger.first_day()
         == (morning - timedelta(days=ARCHIVE_AFTER + 60)).date()
     )
+
+
+async def test_a_back_dated_change_counts_the_past_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The days before today are counted once, and again when a record of theirs changes."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    entry = await setup_entry(hass)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.alex_evening_dose_reminder"}, blocking=True
+    )
+    morning = NOW.replace(hour=8)
+    first = await log(hass, 100, morning - timedelta(days=2))
+    await log(hass, 100, morning)
+    assert hass.states.get("sensor.alex_streak").state == "1"  # yesterday was missed
+    yesterday = await log(hass, 100, morning - timedelta(days=1))
+    assert hass.states.get("sensor.alex_streak").state == "3"
+    await call(hass, "delete_record", record_id=yesterday["record_id"])
+    assert hass.states.get("sensor.alex_streak").state == "1"
+    await call(hass, "delete_record", record_id=first["record_id"])
+    assert hass.states.get("sensor.alex_streak").state == "1"  # the log begins today
+    assert entry.runtime_data.tracker.past_changes >= 3
+    # a new day: yesterday (complete) now counts from the cache's next count
+    freezer.move_to(NOW + timedelta(days=1, hours=-3))
+    await log(hass, 100, (NOW + timedelta(days=1)).replace(hour=8))
+    assert hass.states.get("sensor.alex_streak").state == "2"

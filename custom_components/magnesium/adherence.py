@@ -85,6 +85,51 @@ def day_result(
     return DayResult(planned, satisfied, still_open)
 
 
+@dataclass(frozen=True, slots=True)
+class PastDays:
+    """The days before today, counted once (they change only with the records or the plan).
+
+    ``planned`` and ``satisfied``: sums over the days 1 to ``period - 1`` back, by period;
+    ``streak``: complete days back from yesterday before one breaks it (or the log began).
+    """
+
+    planned: dict[int, int]
+    satisfied: dict[int, int]
+    streak: int
+
+
+def past_days(
+    plan: ReminderPlan,
+    today: date,
+    tz: tzinfo,
+    lookup: Callable[[date], DayInput],
+    since: date | None,
+    *,
+    periods: Sequence[int] = PERIODS,
+) -> PastDays:
+    """Count the days before ``today`` (every window of theirs has closed)."""
+    end = datetime.combine(today, datetime.min.time(), tzinfo=tz)  # after all their windows
+    results: dict[int, DayResult | None] = {}  # by days back
+
+    def result(offset: int) -> DayResult | None:
+        if offset not in results:
+            day = today - timedelta(days=offset)
+            results[offset] = (
+                None
+                if since is None or day < since
+                else day_result(plan, day, tz, lookup(day), end)
+            )
+        return results[offset]
+
+    planned: dict[int, int] = {}
+    satisfied: dict[int, int] = {}
+    for period in periods:
+        counted = [item for offset in range(1, period) if (item := result(offset))]
+        planned[period] = sum(item.planned for item in counted)
+        satisfied[period] = sum(item.satisfied for item in counted)
+    return PastDays(planned, satisfied, streak(result, 1, STREAK_CAP))
+
+
 def adherence(
     plan: ReminderPlan,
     now: datetime,
@@ -93,42 +138,44 @@ def adherence(
     since: date | None,
     *,
     periods: Sequence[int] = PERIODS,
+    past: PastDays | None = None,
 ) -> Adherence:
-    """Adherence over the last ``periods`` local days (today included) and the streak."""
+    """Adherence over the last ``periods`` local days (today included) and the streak.
+
+    ``past`` is ``past_days`` of the same plan, day, index and start, when it is known.
+    """
     today = now.astimezone(tz).date()
-    results: dict[date, DayResult] = {}
-
-    def result(day: date) -> DayResult | None:
-        if since is None or day < since:
-            return None
-        if day not in results:
-            results[day] = day_result(plan, day, tz, lookup(day), now)
-        return results[day]
-
+    if past is None:
+        past = past_days(plan, today, tz, lookup, since, periods=periods)
+    current = (
+        None if since is None or today < since else day_result(plan, today, tz, lookup(today), now)
+    )
     percent: dict[int, float | None] = {}
     planned: dict[int, int] = {}
     satisfied: dict[int, int] = {}
     for period in periods:
-        counted = [r for offset in range(period) if (r := result(today - timedelta(days=offset)))]
-        planned[period] = sum(item.planned for item in counted)
-        satisfied[period] = sum(item.satisfied for item in counted)
+        planned[period] = past.planned[period] + (current.planned if current else 0)
+        satisfied[period] = past.satisfied[period] + (current.satisfied if current else 0)
         percent[period] = (
             round(100 * satisfied[period] / planned[period], 1) if planned[period] else None
         )
-    return Adherence(percent, planned, satisfied, streak(result, today))
-
-
-def streak(result: Callable[[date], DayResult | None], today: date) -> int:
-    """Complete days back from today (see the module docstring), at most ``STREAK_CAP``."""
     count = 0
-    for offset in range(STREAK_CAP + 1):
-        item = result(today - timedelta(days=offset))
+    if current is not None and current.planned <= current.satisfied:
+        count = min(STREAK_CAP, int(current.complete) + past.streak)
+    return Adherence(percent, planned, satisfied, count)
+
+
+def streak(result: Callable[[int], DayResult | None], first: int, cap: int) -> int:
+    """Complete days from ``first`` days back on (see the module docstring), at most ``cap``."""
+    count = 0
+    for offset in range(first, cap + 1):
+        item = result(offset)
         if item is None:  # before the log began
             break
         if item.planned > item.satisfied:
             break
         if item.complete:
             count += 1
-            if count >= STREAK_CAP:
+            if count >= cap:
                 break
     return count

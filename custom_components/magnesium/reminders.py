@@ -20,7 +20,7 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
-from .adherence import Adherence, DayInput, adherence
+from .adherence import Adherence, DayInput, PastDays, adherence, past_days
 from .const import (
     CONF_BATH_WEEKDAYS,
     CONF_NOTIFY_ENTITIES,
@@ -198,6 +198,7 @@ class ReminderManager:
         self.medicines: tuple[MedicinePlan, ...] = ()
         self.adherence_since: date | None = None  # the day the entry was set up
         self._adherence: tuple[Evaluation, Adherence] | None = None
+        self._past: tuple[tuple[Any, ...], PastDays] | None = None
         self._dose_conflict: tuple[Evaluation, tuple[datetime, Window] | None] | None = None
 
     # -- life cycle -------------------------------------------------------------------
@@ -442,13 +443,16 @@ class ReminderManager:
             since = min(
                 (day for day in (first, self.adherence_since) if day is not None), default=None
             )
-            result = adherence(
-                self.plan,
-                dt_util.utcnow(),
-                ledger.tz,
-                lambda day: DayInput(ledger.dose_times(day), ledger.day_total(day).baths),
-                since,
-            )
+            plan, now = self.plan, dt_util.utcnow()
+
+            def lookup(day: date) -> DayInput:
+                return DayInput(ledger.dose_times(day), ledger.day_total(day).baths)
+
+            # the days before today change only with the plan, the day, a back-dated change
+            key = (plan, ledger.tz, ledger.local_day(now), since, self.tracker.past_changes)
+            if self._past is None or self._past[0] != key:
+                self._past = (key, past_days(plan, key[2], ledger.tz, lookup, since))
+            result = adherence(plan, now, ledger.tz, lookup, since, past=self._past[1])
             self._adherence = (evaluation, result)
         return self._adherence[1]
 

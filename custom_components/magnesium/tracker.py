@@ -256,6 +256,9 @@ class MagnesiumTracker:
         self._today: Today | None = None
         self._today_end = datetime.min.replace(tzinfo=UTC)
         self.products: dict[str, Product] = {}  # by id (the subentry's); set at set-up
+        # counts changes of days before today (back-dated records, rebuilds): what was worked
+        # out from those days holds while it stays the same
+        self.past_changes = 0
 
     # -- life cycle -------------------------------------------------------------------
     def _tz(self) -> ZoneInfo:
@@ -361,6 +364,7 @@ class MagnesiumTracker:
         for month in sorted(months):
             records.extend(await self._async_read_month(month))
         self.ledger.rebuild_index(records)
+        self.past_changes += 1
         self._generation = max(self._generation, *self._month_generations.values(), 0)
         self._days_since = None  # every day is in memory again: the archive is rewritten
         current = month_key(dt_util.utcnow())
@@ -534,12 +538,19 @@ class MagnesiumTracker:
         await self._async_ensure_month(month_key(day_start))
 
     # -- changes ----------------------------------------------------------------------
+    def _note_change(self, moment: datetime) -> None:
+        """Count a change of a day before today (see ``past_changes``)."""
+        now = dt_util.utcnow()
+        if self.ledger.local_day(moment) != self.ledger.local_day(now):
+            self.past_changes += 1
+
     async def async_add(self, record: Record) -> Record:
         """Log a record; it is on disk when this returns."""
         await self._async_ensure_month(record.month)
         if await self._async_ensure_day(record.taken_at):
             await self._async_ensure_month(record.month)  # the repair kept only the current one
         self.ledger.add(record)
+        self._note_change(record.taken_at)
         await self._async_save(record.month)
         self.hass.bus.async_fire(
             EVENT_DOSE_LOGGED, {"config_entry_id": self.entry_id, **record.as_dict()}
@@ -564,6 +575,7 @@ class MagnesiumTracker:
         ):
             await self._async_ensure_month(month)  # the repair kept only the current one
         record = self.ledger.remove(record_id)
+        self._note_change(record.taken_at)
         if record.kind not in self.ledger.last:
             for older in self.ledger.months_to_search_for_last(record.kind):
                 await self._async_ensure_month(older)
