@@ -199,3 +199,24 @@ async def test_a_calendar_trigger_fires_for_a_planned_dose(
     assert [service.data["summary"] for service in fired] == ["Evening magnesium: 150 mg glycinate"]
     # detach the trigger (its refresh timer)
     await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
+
+
+async def test_the_calendar_moves_on_when_an_event_ends_without_a_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The event is worked out once per change, and again once it has ended."""
+    await setup(hass, freezer, at(20, 0))
+    await call(hass, "log_dose", form="malate", amount_mg=150, taken_at=at(8))
+    await move(hass, freezer, at(21, 5))
+    calendar = hass.states.get(CALENDAR)
+    assert calendar is not None
+    assert calendar.state == "on"
+    assert calendar.attributes["message"].startswith("Evening magnesium")
+    await move(hass, freezer, at(21, 20))  # the evening's quarter of an hour is over
+    calendar = hass.states.get(CALENDAR)
+    assert calendar is not None
+    assert calendar.state == "off"
+    assert calendar.attributes["message"].startswith("Morning magnesium")
+    assert calendar.attributes["start_time"].startswith(
+        (DAY + timedelta(days=1)).date().isoformat()
+    )

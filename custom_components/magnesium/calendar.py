@@ -18,6 +18,7 @@ from .ledger import Kind, Record
 from .runtime import MagnesiumConfigEntry
 from .schedule import (
     SLOT_REMINDERS,
+    Evaluation,
     Reminder,
     Slot,
     SlotState,
@@ -53,12 +54,32 @@ async def async_setup_entry(
 class MagnesiumCalendar(ReminderEntity, CalendarEntity):
     """Planned doses and Epsom baths (from the reminders) and logged ones (from the log)."""
 
+    # the event last worked out: (evaluation, when, until when it holds, event)
+    _event_seen: tuple[Evaluation, datetime, datetime | None, CalendarEvent | None] | None = None
+
     @property
     def event(self) -> CalendarEvent | None:
-        """The planned dose or bath under way (due and not taken), or the next one."""
+        """The planned dose or bath under way (due and not taken), or the next one.
+
+        Home Assistant asks several times per state write; the answer holds while the
+        reminders' evaluation (new on every change, at each reminder time and at midnight) is
+        the same and the event has not ended.
+        """
         now = dt_util.utcnow()
+        evaluation = self.reminders.evaluation
+        seen = self._event_seen
+        if (
+            seen is not None
+            and seen[0] is evaluation
+            and seen[1] <= now
+            and (seen[2] is None or now < seen[2])
+        ):
+            return seen[3]
         upcoming = self._planned(now, now + timedelta(days=8), limit=1)
-        return upcoming[0] if upcoming else None
+        event = upcoming[0] if upcoming else None
+        ends = dt_util.as_utc(_moment(event.end)) if event is not None else None
+        self._event_seen = (evaluation, now, ends, event)
+        return event
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
