@@ -1,10 +1,13 @@
 """Onboarding and demo data for scripts/develop (run with the develop environment's Python).
 
 Does only what is missing: the owner "Demo" (onboarding), then, when there is no magnesium
-entry, a demo entry for person.demo made through the config flow, with a week of logged doses,
-Epsom baths, a magnesium oil application and a side effect, the Epsom bath reminder turned on,
-and the long-term statistics those past days would have left (so the dashboard's 30-day graph
-shows them). Usage: develop_demo.py URL
+entry, a demo entry for person.demo made through the config flow, with a product (Doctor's Best
+glycinate, 100 mg per capsule, a bottle of 60) added through the subentry flow and named as the
+evening dose's product, 100 mg in the morning and 2 capsules in the evening planned, a week of
+logged doses (the evenings as capsules of the product, so its stock and run-out date have
+values), Epsom baths, a magnesium oil application and a side effect, the Epsom bath reminder
+turned on, and the long-term statistics those past days would have left (so the dashboard's
+30-day graph shows them). Usage: develop_demo.py URL
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 import json
 import sys
+import time as clock
 from typing import Any
 import urllib.error
 import urllib.parse
@@ -25,6 +29,17 @@ import aiohttp
 NAME = "Demo"
 SLUG = "demo"
 ORAL = f"sensor.{SLUG}_oral_magnesium_today"
+PRODUCT: dict[str, Any] = {
+    "name": "Doctor's Best glycinate",
+    "form": "glycinate",
+    "amount_mg": 100,
+    "basis": "elemental",
+    "unit": "capsule",
+    "stock": 60,
+    "low_days": 7,
+}
+MORNING_MG = 100
+EVENING_CAPSULES = 2  # with the morning's 100 mg, the daily target of 300 mg
 
 
 def log(message: str) -> None:
@@ -125,7 +140,8 @@ class Dose:
 
 
 def demo_week(now: datetime, tz: ZoneInfo) -> list[Dose]:
-    """A plausible week: split doses, a compound-weight label, baths, oil, one side effect."""
+    """A plausible week: split doses (the evening's from the product), a compound-weight label,
+    baths, oil, one side effect."""
     today = now.astimezone(tz).date()
     records: list[Dose] = []
 
@@ -140,11 +156,18 @@ def demo_week(now: datetime, tz: ZoneInfo) -> list[Dose]:
 
     for days_ago in range(7, 0, -1):
         morning_form = "citrate" if days_ago == 3 else "malate"
-        oral(at(days_ago, 8, 2 + days_ago * 3), morning_form, 150)
-        if days_ago == 5:  # "500 mg magnesium glycinate" on the label: 70.5 mg elemental
+        oral(at(days_ago, 8, 2 + days_ago * 3), morning_form, MORNING_MG)
+        if days_ago == 5:  # another bottle: "500 mg magnesium glycinate", 70.5 mg elemental
             oral(at(days_ago, 21, 14), "glycinate", 500, basis="compound")
         elif days_ago != 4:  # one evening forgotten
-            oral(at(days_ago, 21, 5 + days_ago), "glycinate", 150)
+            records.append(
+                Dose(
+                    "log_dose",
+                    at(days_ago, 21, 5 + days_ago),
+                    {"product": PRODUCT["name"], "units": EVENING_CAPSULES},
+                    EVENING_CAPSULES * PRODUCT["amount_mg"],
+                )
+            )
         if days_ago in (6, 4, 1):
             records.append(Dose("log_bath", at(days_ago, 20, 15), {"salt_g": 400, "minutes": 15}))
     records.append(Dose("log_topical", at(2, 22, 0), {"form": "chloride", "area": "lower back"}))
@@ -157,7 +180,7 @@ def demo_week(now: datetime, tz: ZoneInfo) -> list[Dose]:
     )
     morning = datetime.combine(today, time(8, 5), tz)
     if now >= morning:
-        oral(morning, "malate", 150)
+        oral(morning, "malate", MORNING_MG)
     return records
 
 
@@ -254,7 +277,46 @@ def make_entry(api: Api) -> bool:
     return False
 
 
+def add_product(api: Api) -> None:
+    """The product through the subentry flow (Add product), named as the evening's product."""
+    [entry] = api.call("GET", "/api/config/config_entries/entry?domain=magnesium")
+    step = api.call(
+        "POST",
+        "/api/config/config_entries/subentries/flow",
+        {"handler": [entry["entry_id"], "product"]},
+    )
+    result = api.call(
+        "POST", f"/api/config/config_entries/subentries/flow/{step['flow_id']}", PRODUCT
+    )
+    if result.get("type") != "create_entry":
+        raise RuntimeError(f"no demo product: {json.dumps(result)[:500]}")
+    # a new product reloads the entry; the slots' product selects come with it
+    select = f"select.{SLUG}_evening_dose_product"
+    deadline = clock.monotonic() + 20
+    while True:
+        try:
+            if PRODUCT["name"] in api.call("GET", f"/api/states/{select}")["attributes"]["options"]:
+                break
+        except urllib.error.HTTPError as err:
+            if err.code != 404:
+                raise
+        if clock.monotonic() > deadline:
+            raise RuntimeError(f"{select} did not appear after adding the product")
+        clock.sleep(0.2)
+    api.action("select", "select_option", entity_id=select, option=PRODUCT["name"])
+    api.action(
+        "number", "set_value", entity_id=f"number.{SLUG}_morning_dose_amount", value=MORNING_MG
+    )
+    api.action(
+        "number",
+        "set_value",
+        entity_id=f"number.{SLUG}_evening_dose_amount",
+        value=EVENING_CAPSULES * PRODUCT["amount_mg"],
+    )
+
+
 def seed(api: Api) -> None:
+    add_product(api)
     config = api.call("GET", "/api/config")
     tz = ZoneInfo(config["time_zone"])
     now = datetime.now(UTC)
@@ -263,7 +325,10 @@ def seed(api: Api) -> None:
         api.action("magnesium", record.service, taken_at=record.at.isoformat(), **record.data)
     api.action("switch", "turn_on", entity_id=f"switch.{SLUG}_epsom_bath_reminder")
     asyncio.run(import_statistics(api.base, api.token or "", hourly_statistics(records, now, tz)))
-    log(f"demo data: {len(records)} records over the last 7 days, Epsom bath reminder on")
+    log(
+        f"demo data: {PRODUCT['name']} for the evening dose, {len(records)} records over the"
+        " last 7 days, Epsom bath reminder on"
+    )
 
 
 def main() -> int:

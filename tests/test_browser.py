@@ -1,7 +1,8 @@
 """The dashboard as a person sees it: the development instance in headless Chromium.
 
 Starts ``scripts/develop`` on a fresh configuration folder (demo entry with a week of data),
-opens the dashboard, saves screenshots (light and dark, phone and tablet width) under
+opens the dashboard (the browser in the instance's time zone, as at home, so the calendar card
+shows the instance's times), saves screenshots (light and dark, phone and tablet width) under
 ``docs/screenshots/``, logs the evening dose by clicking its button on the page and waits until
 the page shows the new total, checks that the integrations page shows our own icon, and stops
 the instance with Ctrl-C. Chromium is driven through the DevTools protocol over a websocket
@@ -23,6 +24,7 @@ import itertools
 import json
 import os
 from pathlib import Path
+import re
 import shutil
 import signal
 import socket
@@ -44,6 +46,11 @@ TOTAL = "sensor.demo_oral_magnesium_today"
 EVENING_BUTTON = "button.demo_log_evening_dose"
 START_LIMIT = 60  # seconds from scripts/develop to an answering, set-up instance
 SIZES = {"phone": (390, 844, 2, True), "tablet": (1024, 768, 1, False)}
+# The browser is where the person is: in the instance's time zone (the calendar card shows its
+# events in the browser's).
+TIME_ZONE = re.search(
+    r"^\s*time_zone:\s*(\S+)", (ROOT / "config" / "configuration.yaml").read_text(), re.M
+)
 
 # scripts/test sets MAGNESIUM_BROWSER_REQUIRED=1: there a missing browser fails instead of skipping.
 REQUIRED = os.environ.get("MAGNESIUM_BROWSER_REQUIRED") == "1"
@@ -128,6 +135,8 @@ class DevTools:
         await self.send("Page.enable")
         await self.send("Runtime.enable")
         await self.send("Page.addScriptToEvaluateOnNewDocument", source=JS_HELPERS)
+        if TIME_ZONE:
+            await self.send("Emulation.setTimezoneOverride", timezoneId=TIME_ZONE[1])
 
     async def js(self, expression: str) -> Any:
         result = await self.send(

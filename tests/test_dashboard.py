@@ -7,14 +7,37 @@ from pathlib import Path
 import re
 from typing import Any
 
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 import yaml
+
+from custom_components.magnesium.const import SUBENTRY_PRODUCT
 
 from .conftest import setup_entry
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboards" / "magnesium.yaml"
-CORE_CARDS = {"gauge", "heading", "markdown", "statistics-graph", "tile"}
-ENTITY_ID = re.compile(r"\b(?:sensor|binary_sensor|button|switch|time|number|select)\.demo_\w+")
+CORE_CARDS = {"calendar", "gauge", "heading", "markdown", "statistics-graph", "tile"}
+ENTITY_ID = re.compile(
+    r"\b(?:sensor|binary_sensor|button|switch|time|number|select|calendar)"
+    r"\.(?:demo|doctor_s_best_glycinate)_\w+"
+)
+# the demo person's product, as scripts/develop_demo.py adds it through the subentry flow
+PRODUCT = ConfigSubentryData(
+    data={
+        "name": "Doctor's Best glycinate",
+        "form": "glycinate",
+        "amount_mg": 100,
+        "basis": "elemental",
+        "unit": "capsule",
+        "stock": 60,
+        "low_days": 7,
+        "stock_offset": 0.0,
+    },
+    subentry_id="glycinate",
+    subentry_type=SUBENTRY_PRODUCT,
+    title="Doctor's Best glycinate",
+    unique_id=None,
+)
 
 
 def cards(node: Any) -> Iterator[dict[str, Any]]:
@@ -38,10 +61,10 @@ def test_only_core_cards() -> None:
 
 
 async def test_every_entity_exists_for_the_demo_person(hass: HomeAssistant, time_zone: str) -> None:
-    await setup_entry(hass, title="Demo")
+    await setup_entry(hass, title="Demo", subentries_data=[PRODUCT])
     text = DASHBOARD.read_text(encoding="utf-8")
     named = set(ENTITY_ID.findall(text))
-    assert len(named) >= 20
+    assert len(named) >= 29
     missing = sorted(entity_id for entity_id in named if hass.states.get(entity_id) is None)
     assert not missing
     # the parts the issue asks for are there
@@ -60,6 +83,18 @@ async def test_every_entity_exists_for_the_demo_person(hass: HomeAssistant, time
         for card in by_type["tile"]
         if card.get("tap_action", {}).get("perform_action") == "button.press"
     }
+    # stock, adherence and the calendar
+    tiles = {card["entity"] for card in by_type["tile"]}
+    assert {
+        "sensor.doctor_s_best_glycinate_stock",
+        "sensor.doctor_s_best_glycinate_run_out_date",
+        "binary_sensor.doctor_s_best_glycinate_low_stock",
+        "sensor.demo_adherence_7_days",
+        "sensor.demo_adherence_30_days",
+        "sensor.demo_streak",
+    } <= tiles
+    [calendar] = by_type["calendar"]
+    assert calendar["entities"] == ["calendar.demo_magnesium"]
     assert pressed == {
         "button.demo_log_morning_dose",
         "button.demo_log_evening_dose",

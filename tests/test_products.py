@@ -121,6 +121,7 @@ async def test_add_edit_and_remove_a_product_in_the_ui(hass: HomeAssistant, at_d
     await hass.async_block_till_done()
     (subentry_id,) = entry.subentries
     assert state(hass, STOCK) == "20"
+    assert hass.states.get(STOCK).attributes["unit_of_measurement"] == "capsules"
     assert state(hass, RUN_OUT) == "unknown"
     assert state(hass, LOW) == "off"
 

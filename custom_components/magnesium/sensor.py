@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -295,13 +295,22 @@ class StreakSensor(ReminderEntity, SensorEntity):
         return self.reminders.adherence.streak
 
 
+# the unit a stock is shown in ("50 capsules", not "50 capsule")
+STOCK_UNITS: Final = {
+    "capsule": "capsules",
+    "tablet": "tablets",
+    "scoop": "scoops",
+    "spray": "sprays",
+}
+
+
 class ProductStockSensor(ProductEntity, SensorEntity):
     """Units of a product left: counted stock, plus refills, minus units taken."""
 
     @property
     def native_unit_of_measurement(self) -> str:
-        """The product's unit."""
-        return self.product.unit
+        """The product's unit, counted: "capsules", "scoops", "ml"."""
+        return STOCK_UNITS.get(self.product.unit, self.product.unit)
 
     @property
     def native_value(self) -> float:
