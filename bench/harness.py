@@ -50,13 +50,15 @@ class SimClock:
     """Home Assistant's clock, shifted to a chosen moment; it keeps running in real time.
 
     Every reader of the wall clock (``time.time``, ``dt_util.utcnow``/``now`` and the event
-    helper's time tracker) is moved together; the loop's monotonic clock is not. ``jump``
-    moves the clock forward and runs the timers that became due, as the loop would later.
+    helper's time tracker) is moved together. ``jump`` moves the clock forward and the event
+    loop's clock with it, so a timer set for a moment after the jump's target stays ahead and
+    one set before it is due; it runs the timers that became due, as the loop would.
     """
 
     def __init__(self) -> None:
         """Start without an offset."""
         self.offset = timedelta()
+        self.shift = 0.0  # seconds the loop's clock was moved by the jumps
         self._saved: list[tuple[Any, str, Any]] = []
 
     def utcnow(self) -> datetime:
@@ -68,7 +70,9 @@ class SimClock:
         self.offset = moment - _REAL_UTCNOW()
 
     def install(self) -> None:
-        """Shift Home Assistant's clock."""
+        """Shift Home Assistant's clock (call in the event loop the measurements run in)."""
+        loop = asyncio.get_running_loop()
+        loop_time = loop.time
 
         def now(time_zone: tzinfo | None = None) -> datetime:
             return self.utcnow().astimezone(time_zone or dt_util.get_default_time_zone())
@@ -76,12 +80,16 @@ class SimClock:
         def timestamp() -> float:
             return _REAL_TIMESTAMP() + self.offset.total_seconds()
 
+        def shifted_loop_time() -> float:
+            return loop_time() + self.shift
+
         for owner, name, value in (
             (time, "time", timestamp),
             (dt_util, "utcnow", self.utcnow),
             (dt_util, "now", now),
             (event_helper, "time_tracker_utcnow", self.utcnow),
             (event_helper, "time_tracker_timestamp", timestamp),
+            (loop, "time", shifted_loop_time),
         ):
             self._saved.append((owner, name, getattr(owner, name)))
             setattr(owner, name, value)
@@ -93,25 +101,36 @@ class SimClock:
             setattr(owner, name, value)
 
     def jump(self, hass: HomeAssistant, moment: datetime) -> int:
-        """Move the clock to ``moment`` and run the timers due by then; returns how many ran."""
-        ahead = (moment - self.utcnow()).total_seconds()
-        self.offset += timedelta(seconds=ahead)
-        deadline = hass.loop.time() + ahead
+        """Move the clock to ``moment``, running the timers due by then; returns how many ran.
+
+        The clock stops at each timer's moment to run it, in the order they are due (also the
+        timers that the timers set), as if the time had passed.
+        """
+        end = self.shift + (moment - self.utcnow()).total_seconds()
         ran = 0
-        due = sorted(
-            (
+        while True:
+            # the loop's clock at ``end``: its own time plus what is left to jump
+            deadline = hass.loop.time() + end - self.shift
+            due = [
                 handle
                 for handle in getattr(hass.loop, "_scheduled", [])
-                if isinstance(handle, asyncio.TimerHandle) and not handle.cancelled()
-            ),
-            key=lambda handle: handle.when(),
-        )
-        for handle in due:
-            if handle.when() <= deadline and not handle.cancelled():
-                handle._run()
-                handle.cancel()
-                ran += 1
+                if isinstance(handle, asyncio.TimerHandle)
+                and not handle.cancelled()
+                and handle.when() <= deadline
+            ]
+            if not due:
+                break
+            handle = min(due, key=lambda item: item.when())
+            self._advance(max(0.0, handle.when() - hass.loop.time()))
+            handle._run()
+            handle.cancel()
+            ran += 1
+        self._advance(max(0.0, end - self.shift))
         return ran
+
+    def _advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+        self.shift += seconds
 
 
 # -- Home Assistant with real storage ---------------------------------------------------

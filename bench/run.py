@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, time as dtime, timedelta
+from datetime import UTC, datetime, time as dtime, timedelta
 import gc
 import json
 from pathlib import Path
@@ -416,9 +416,7 @@ class Bench:
         with watch_storage() as log:
             for _ in range(self.sizes.calls):
                 with log.paused():  # timers due in between are not the log's work
-                    self.clock.jump(hass, self.clock.utcnow() + self.sizes.log_every)
-                    await hass.async_block_till_done()
-                self.note_now()
+                    await self._next_round(list(ids.values()))
                 order = list(subjects.items())
                 shuffle(order)  # no subject always runs right after another's write
                 for name, action in order:
@@ -497,6 +495,14 @@ class Bench:
         )
         self.check_attributes(ids)
         return list(ids.values())
+
+    async def _next_round(self, entry_ids: list[str]) -> None:
+        """Move the clock on to the next dose; the timers due by then run (midnight among them)."""
+        self.clock.jump(self.hass, self.clock.utcnow() + self.sizes.log_every)
+        await self.hass.async_block_till_done()
+        local = self.clock.utcnow().astimezone(ZONE)
+        self._check_rolled_over(entry_ids, datetime.combine(local.date(), dtime(), tzinfo=ZONE))
+        self.note_now()
 
     def check_attributes(self, ids: dict[int, str]) -> None:
         """State attributes must not grow with history (the recorder keeps every change)."""
@@ -615,6 +621,7 @@ class Bench:
                 await hass.async_block_till_done()
                 nights.append(time.perf_counter() - start)
                 io_ok = self._check_io("midnight", ids, log, len(ids)) and io_ok
+                self._check_rolled_over(ids, midnight)
         res = self.results
         self.results.samples["midnight"] = {
             "first_ms": nights[0] * 1000,
@@ -644,6 +651,19 @@ class Bench:
                 io_ok,
             )
         )
+
+    def _check_rolled_over(self, entry_ids: list[str], midnight: datetime) -> None:
+        """Every entry's daily total started again at ``midnight``: its timers ran on time."""
+        registry = er.async_get(self.hass)
+        for entry_id in entry_ids:
+            entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"{entry_id}_oral_today")
+            state = self.hass.states.get(entity_id or "")
+            assert state is not None, entry_id
+            assert state.attributes.get("last_reset") == midnight.astimezone(UTC).isoformat(), (
+                entity_id,
+                state.attributes.get("last_reset"),
+                midnight,
+            )
 
 
 async def async_run(config_dir: Path, sizes: Sizes) -> Results:

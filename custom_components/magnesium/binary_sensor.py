@@ -13,7 +13,7 @@ from homeassistant.components.binary_sensor import (  # type: ignore[attr-define
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import MagnesiumEntity, ProductEntity, ReminderEntity
+from .entity import MagnesiumEntity, ProductEntity, ReminderEntity, ShowsChanges
 from .reminders import spacing_fields
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .schedule import Reminder
@@ -39,6 +39,13 @@ LOW_STOCK = BinarySensorEntityDescription(
 )
 
 
+class FigureBinarySensor(ShowsChanges, BinarySensorEntity):
+    """A binary sensor that compares its own figures, not the state formatted from them."""
+
+    def _shown_now(self) -> tuple[Any, ...]:
+        return (self.available, self.is_on, self.extra_state_attributes)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: MagnesiumConfigEntry,
@@ -60,7 +67,7 @@ async def async_setup_entry(
         )
 
 
-class OverLimitBinarySensor(MagnesiumEntity, BinarySensorEntity):
+class OverLimitBinarySensor(MagnesiumEntity, FigureBinarySensor):
     """On while today's oral magnesium is above the daily limit."""
 
     @property
@@ -69,7 +76,7 @@ class OverLimitBinarySensor(MagnesiumEntity, BinarySensorEntity):
         return self.tracker.today.over_limit
 
 
-class ReminderDueBinarySensor(ReminderEntity, BinarySensorEntity):
+class ReminderDueBinarySensor(ReminderEntity, FigureBinarySensor):
     """On from a reminder's time until it is taken, skipped or the day ends (also snoozed)."""
 
     _unrecorded_attributes = frozenset({"message", "snoozed_until"})
@@ -91,7 +98,7 @@ class ReminderDueBinarySensor(ReminderEntity, BinarySensorEntity):
         return self.reminders.attributes(self.reminder)
 
 
-class SpacingConflictBinarySensor(ReminderEntity, BinarySensorEntity):
+class SpacingConflictBinarySensor(ReminderEntity, FigureBinarySensor):
     """On while today's last oral dose fell inside a medicine's window."""
 
     _unrecorded_attributes = frozenset({"message", "dose_at"})
@@ -115,7 +122,7 @@ class SpacingConflictBinarySensor(ReminderEntity, BinarySensorEntity):
         }
 
 
-class LowStockBinarySensor(ProductEntity, BinarySensorEntity):
+class LowStockBinarySensor(ProductEntity, FigureBinarySensor):
     """On while a product lasts fewer days than its threshold (or is used up)."""
 
     @property

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from homeassistant.components.calendar import (
     CalendarEntity,
@@ -51,35 +53,61 @@ async def async_setup_entry(
     async_add_entities([MagnesiumCalendar(entry.runtime_data, PLAN)])
 
 
+@dataclass(slots=True)
+class _Seen:
+    """The next event as last worked out, and what it was worked out from."""
+
+    evaluation: Evaluation
+    inputs: tuple[Any, ...]
+    since: datetime
+    until: datetime | None  # when the event ends (None: no event)
+    event: CalendarEvent | None
+
+    def holds(self, now: datetime) -> bool:
+        """Whether the event is still the one to show at ``now`` (same inputs)."""
+        return self.since <= now and (self.until is None or now < self.until)
+
+
 class MagnesiumCalendar(ReminderEntity, CalendarEntity):
     """Planned doses and Epsom baths (from the reminders) and logged ones (from the log)."""
 
-    # the event last worked out: (evaluation, when, until when it holds, event)
-    _event_seen: tuple[Evaluation, datetime, datetime | None, CalendarEvent | None] | None = None
+    _seen: _Seen | None = None
 
     @property
     def event(self) -> CalendarEvent | None:
         """The planned dose or bath under way (due and not taken), or the next one.
 
-        Home Assistant asks several times per state write; the answer holds while the
-        reminders' evaluation (new on every change, at each reminder time and at midnight) is
-        the same and the event has not ended.
+        Home Assistant asks several times per state write, and the reminders are evaluated
+        afresh on every dose, though most doses leave the planned events as they were: the
+        answer holds while what it is made of (today's reminders, the plan, the medicines and
+        their intakes today) is the same and the event has not ended.
         """
         now = dt_util.utcnow()
         evaluation = self.reminders.evaluation
-        seen = self._event_seen
-        if (
-            seen is not None
-            and seen[0] is evaluation
-            and seen[1] <= now
-            and (seen[2] is None or now < seen[2])
-        ):
-            return seen[3]
+        seen = self._seen
+        if seen is not None and seen.evaluation is evaluation and seen.holds(now):
+            return seen.event
+        inputs = self._inputs(evaluation)
+        if seen is not None and seen.inputs == inputs and seen.holds(now):
+            seen.evaluation = evaluation
+            return seen.event
         upcoming = self._planned(now, now + timedelta(days=8), limit=1)
         event = upcoming[0] if upcoming else None
         ends = dt_util.as_utc(_moment(event.end)) if event is not None else None
-        self._event_seen = (evaluation, now, ends, event)
+        self._seen = _Seen(evaluation, inputs, now, ends, event)
         return event
+
+    def _inputs(self, evaluation: Evaluation) -> tuple[Any, ...]:
+        """What the planned events from now on are made of (see ``_planned``)."""
+        reminders, today = self.reminders, self.tracker.today
+        return (
+            tuple(evaluation.statuses.items()),
+            reminders.plan,
+            reminders.medicines,
+            today.medicine_intakes,
+            today.day,
+            self.tracker.ledger.tz,
+        )
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
@@ -140,14 +168,14 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
         today = now.astimezone(tz).date()
         last_day = min(end, now + timedelta(days=MAX_DAYS_AHEAD)).astimezone(tz).date()
         day = max(start, now).astimezone(tz).date()
-        events: list[CalendarEvent] = []
+        events: list[_Planned] = []
         while day <= last_day and (limit is None or len(events) < limit):
             windows = (
                 reminders.blocked(now)
                 if day <= today + timedelta(days=1)
                 else planned_windows(reminders.medicines, day - timedelta(days=1), day, tz)
             )
-            found: list[CalendarEvent] = []
+            found: list[_Planned] = []
             for slot in Slot:
                 slot_plan = plan.slot(slot)
                 if not slot_plan.enabled:
@@ -173,33 +201,46 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
                     description = reminders.moved_text(
                         moved, local_moment(day, slot_plan.at, tz), at
                     )
-                found.append(_event(at, DOSE_MINUTES, summary, description, f"{key}_{day}"))
+                found.append(_Planned(at, DOSE_MINUTES, summary, description, f"{key}_{day}"))
             if plan.bath.enabled and day.weekday() in plan.bath.weekdays:
                 at = local_moment(day, plan.bath.at, tz)
                 bath = evaluation.statuses[Reminder.EPSOM_BATH]
                 if day != today or bath.state in _OPEN:
                     summary = reminders.title(Reminder.EPSOM_BATH)
-                    found.append(_event(at, BATH_MINUTES, summary, None, f"epsom_bath_{day}"))
+                    found.append(_Planned(at, BATH_MINUTES, summary, None, f"epsom_bath_{day}"))
             events.extend(
-                event
-                for event in sorted(found, key=lambda item: _moment(item.start))
-                if _moment(event.end) > now
+                item for item in sorted(found, key=lambda item: item.at) if item.end > now
             )
             day += timedelta(days=1)
-        return events[:limit] if limit is not None else events
+        # an event is made (and checked by Home Assistant) only when it is returned
+        return [item.event() for item in (events[:limit] if limit is not None else events)]
 
 
-def _event(
-    at: datetime, minutes: float, summary: str, description: str | None, uid: str
-) -> CalendarEvent:
-    start = dt_util.as_local(at)
-    return CalendarEvent(
-        start=start,
-        end=start + timedelta(minutes=minutes),
-        summary=summary,
-        description=description,
-        uid=uid,
-    )
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A planned dose or bath, before it becomes a calendar event."""
+
+    at: datetime
+    minutes: float
+    summary: str
+    description: str | None
+    uid: str
+
+    @property
+    def end(self) -> datetime:
+        """When the event ends."""
+        return self.at + timedelta(minutes=self.minutes)
+
+    def event(self) -> CalendarEvent:
+        """The calendar event, in local time."""
+        start = dt_util.as_local(self.at)
+        return CalendarEvent(
+            start=start,
+            end=start + timedelta(minutes=self.minutes),
+            summary=self.summary,
+            description=self.description,
+            uid=self.uid,
+        )
 
 
 def _moment(value: date | datetime) -> datetime:

@@ -18,7 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .adherence import PERIODS
-from .entity import MagnesiumEntity, ProductEntity, ReminderEntity
+from .entity import MagnesiumEntity, ProductEntity, ReminderEntity, ShowsChanges
 from .ledger import Record
 from .runtime import MagnesiumConfigEntry
 from .tracker import Today
@@ -173,6 +173,19 @@ PRODUCT_RUN_OUT = SensorEntityDescription(
 )
 
 
+class FigureSensor(ShowsChanges, SensorEntity):
+    """A sensor that compares its own figures, not the state Home Assistant formats from them."""
+
+    def _shown_now(self) -> tuple[Any, ...]:
+        return (
+            self.available,
+            self.native_value,
+            self.native_unit_of_measurement,
+            self.last_reset,
+            self.extra_state_attributes,
+        )
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: MagnesiumConfigEntry,
@@ -200,7 +213,7 @@ async def async_setup_entry(
         )
 
 
-class MagnesiumSensor(MagnesiumEntity, SensorEntity):
+class MagnesiumSensor(MagnesiumEntity, FigureSensor):
     """One figure of the day's magnesium."""
 
     entity_description: MagnesiumSensorDescription
@@ -223,7 +236,7 @@ class MagnesiumSensor(MagnesiumEntity, SensorEntity):
         return self.entity_description.attrs_fn(self.tracker.today)
 
 
-class DailyTargetSensor(ReminderEntity, SensorEntity):
+class DailyTargetSensor(ReminderEntity, FigureSensor):
     """Today's target: the start-low plan's while it climbs, else the daily target."""
 
     @property
@@ -239,7 +252,7 @@ class DailyTargetSensor(ReminderEntity, SensorEntity):
         return {"full_target_mg": self.tracker.settings.daily_target}
 
 
-class NextDoseSensor(ReminderEntity, SensorEntity):
+class NextDoseSensor(ReminderEntity, FigureSensor):
     """When the next planned dose is, with its amount and form."""
 
     @property
@@ -258,7 +271,7 @@ class NextDoseSensor(ReminderEntity, SensorEntity):
         return {"slot": slot.value, "amount_mg": amount, "form": form}
 
 
-class SideEffectsSensor(ReminderEntity, SensorEntity):
+class SideEffectsSensor(ReminderEntity, FigureSensor):
     """Side effects logged in the last seven days (today included)."""
 
     @property
@@ -267,7 +280,7 @@ class SideEffectsSensor(ReminderEntity, SensorEntity):
         return self.tracker.today.side_effects_7d
 
 
-class AdherenceSensor(ReminderEntity, SensorEntity):
+class AdherenceSensor(ReminderEntity, FigureSensor):
     """Planned reminders kept over the last 7 or 30 days (today's once settled)."""
 
     @property
@@ -286,7 +299,7 @@ class AdherenceSensor(ReminderEntity, SensorEntity):
         return {"planned": result.planned[self._days], "kept": result.satisfied[self._days]}
 
 
-class StreakSensor(ReminderEntity, SensorEntity):
+class StreakSensor(ReminderEntity, FigureSensor):
     """Days in a row with every planned reminder kept."""
 
     @property
@@ -304,7 +317,7 @@ STOCK_UNITS: Final = {
 }
 
 
-class ProductStockSensor(ProductEntity, SensorEntity):
+class ProductStockSensor(ProductEntity, FigureSensor):
     """Units of a product left: counted stock, plus refills, minus units taken."""
 
     @property
@@ -326,7 +339,7 @@ class ProductStockSensor(ProductEntity, SensorEntity):
         }
 
 
-class ProductRunOutSensor(ProductEntity, SensorEntity):
+class ProductRunOutSensor(ProductEntity, FigureSensor):
     """When a product runs out at the use of the last 14 days; unknown without use."""
 
     @property
