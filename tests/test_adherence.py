@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from custom_components.magnesium.adherence import (
     PERIODS,
     STREAK_CAP,
@@ -14,11 +16,19 @@ from custom_components.magnesium.adherence import (
     DayResult,
     adherence,
     day_result,
+    day_spans,
     past_days,
     streak,
 )
 from custom_components.magnesium.ledger import Kind, Ledger, make_record
-from custom_components.magnesium.schedule import BathPlan, ReminderPlan, Slot, SlotPlan
+from custom_components.magnesium.schedule import (
+    BathPlan,
+    ReminderPlan,
+    Slot,
+    SlotPlan,
+    day_bounds,
+    windows,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 6, 10)  # a Wednesday
@@ -50,7 +60,7 @@ def ledger_with(*moments: datetime, baths: tuple[datetime, ...] = ()) -> Ledger:
 
 
 def lookup(ledger: Ledger):  # type: ignore[no-untyped-def]
-    return lambda day: DayInput(ledger.dose_times(day), ledger.day_total(day).baths)
+    return lambda day: DayInput(ledger.dose_minutes.get(day, ()), ledger.day_total(day).baths)
 
 
 def test_day_result_counts_slots_by_their_windows() -> None:
@@ -76,9 +86,9 @@ def test_today_counts_a_slot_once_satisfied_or_closed() -> None:
 
 def test_baths_on_bath_days_count() -> None:
     wednesday = plan(bath_days=frozenset({2}))
-    data = DayInput((local(TODAY, 8), local(TODAY, 21)), 1)
+    data = DayInput((8 * 60, 21 * 60), 1)
     assert day_result(wednesday, TODAY, BERLIN, data, local(TODAY, 23)) == DayResult(3, 3, 0)
-    no_bath = DayInput((local(TODAY, 8), local(TODAY, 21)), 0)
+    no_bath = DayInput((8 * 60, 21 * 60), 0)
     assert day_result(wednesday, TODAY, BERLIN, no_bath, local(TODAY, 23)) == DayResult(2, 2, 1)
     tomorrow = TODAY + timedelta(days=1)
     assert day_result(wednesday, TODAY, BERLIN, no_bath, local(tomorrow, 0)) == DayResult(3, 2, 0)
@@ -237,3 +247,79 @@ def test_stored_dose_minutes_are_checked() -> None:
     # an index written before adherence existed has none
     ledger.load_index({"days": {}})
     assert ledger.dose_minutes == {}
+
+
+# zones with daylight saving changes at 02:00 and 03:00 (Berlin, New York, Sydney), at midnight
+# (Santiago), of half an hour (Lord Howe), and one without any (Kolkata)
+ZONES = (
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Sydney",
+    "America/Santiago",
+    "Australia/Lord_Howe",
+    "Asia/Kolkata",
+)
+SLOT_TIMES = (
+    (time(8, 0), time(21, 0)),
+    (time(2, 30), time(23, 45)),  # 02:30 is skipped on some spring days
+    (time(21, 0), time(7, 30)),  # the "evening" set before the "morning"
+    (time(0, 0), time(0, 1)),
+)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_day_spans_are_the_windows_on_every_day_of_a_year(zone: str) -> None:
+    """The windows as offsets from the day's start, worked out once for days without a change."""
+    tz = ZoneInfo(zone)
+    for morning, evening in SLOT_TIMES:
+        for offset in range(366):
+            day = date(2026, 1, 1) + timedelta(days=offset)
+            start = day_bounds(day, tz)[0]
+            spans = day_spans(day, morning, evening, tz)
+            for slot, window in windows(day, morning, evening, tz).items():
+                low, high, first, end = spans[slot]
+                assert (low, high) == (
+                    (window.start - start) // timedelta(microseconds=1),
+                    (window.end - start) // timedelta(microseconds=1),
+                ), (day, morning, evening)
+                # the dose minutes inside are first to end - 1: those whose moment lies in it
+                edges = (first - 1, first, end - 1, end)
+                moments = {m: start + timedelta(minutes=m) for m in edges}
+                assert first < end, (day, slot)
+                assert moments[first] in window, (day, slot)
+                assert moments[end - 1] in window, (day, slot)
+                assert moments[first - 1] not in window, (day, slot)
+                assert moments[end] not in window, (day, slot)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_day_result_matches_the_windows_with_real_times(zone: str) -> None:
+    """Counting by the index's minutes gives what the windows give for the doses' moments."""
+    tz = ZoneInfo(zone)
+    settings = ReminderPlan(
+        morning=SlotPlan(Slot.MORNING, time(8, 0), True),
+        evening=SlotPlan(Slot.EVENING, time(21, 0), True),
+        bath=BathPlan(frozenset(), time(20, 0), False),
+        daily_target=300,
+        daily_limit=350,
+    )
+    for offset in range(366):
+        day = date(2026, 1, 1) + timedelta(days=offset)
+        start, end = day_bounds(day, tz)
+        # one dose a moment before the day's middle window edge, one at it, one at the end
+        middle = windows(day, time(8, 0), time(21, 0), tz)[Slot.MORNING].end
+        for moments in ((middle - timedelta(minutes=1),), (middle,), (end - timedelta(minutes=1),)):
+            ledger = Ledger(tz=tz)
+            for moment in moments:
+                ledger.add(
+                    make_record(taken_at=moment, kind=Kind.ORAL, form="malate", elemental_mg=1)
+                )
+            data = lookup(ledger)(day)
+            slot_windows = windows(day, time(8, 0), time(21, 0), tz)
+            times = ledger.dose_times(day)
+            kept = sum(any(t in slot_windows[slot] for t in times) for slot in Slot)
+            closed = day_result(settings, day, tz, data, None)
+            assert closed == DayResult(2, kept, 0), (day, moments)
+            assert day_result(settings, day, tz, data, end) == DayResult(2, kept, 0)
+            opened = day_result(settings, day, tz, data, start)
+            assert (opened.satisfied, opened.open) == (kept, 2 - kept)

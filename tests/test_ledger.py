@@ -1115,3 +1115,15 @@ def test_refills_and_medicines_make_no_day_total() -> None:
     ledger.remove(medicine.id)
     ledger.remove(refill.id)
     assert ledger.product_usage("glyc").net == 0.0
+
+
+@pytest.mark.parametrize(
+    "minutes",
+    [[True], [1.5], ["30"], [None], [25 * 60], [-1], [30, float("nan")], 720, "30", {"30": 1}],
+)
+def test_index_with_bad_dose_minutes_is_refused(minutes: Any) -> None:
+    ledger = Ledger(tz=BERLIN)
+    with pytest.raises(InvalidRecordError):
+        ledger.load_index({"dose_minutes": {"2026-01-01": minutes}})
+    ledger.load_index({"dose_minutes": {"2026-01-01": [810, 30], "2026-01-02": []}})
+    assert ledger.dose_minutes == {date(2026, 1, 1): [30, 810], date(2026, 1, 2): []}

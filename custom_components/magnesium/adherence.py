@@ -2,7 +2,10 @@
 
 Pure Python, no Home Assistant imports. It reads the ledger's day index (the minutes of each
 day's oral doses and the day's bath count), never the records, so a 30-day figure is 30
-look-ups however long the history.
+look-ups however long the history. A day's windows are compared with the dose minutes as
+offsets from the day's start; a day without a clock change has the same offsets as every other
+day with the same UTC offset, so they are worked out once, and only the days of a daylight
+saving change are worked out on their own.
 
 * Planned, per local day: each dose slot whose reminder is on, and an Epsom bath on a bath
   day while the bath reminder is on (the settings as they are now).
@@ -17,9 +20,11 @@ look-ups however long the history.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 from .schedule import ReminderPlan, Slot, day_bounds, windows
 
@@ -27,12 +32,56 @@ STREAK_CAP = 365
 PERIODS = (7, 30)
 
 
+_US = timedelta(microseconds=1)
+_DAY = timedelta(days=1)
+_MIDNIGHT = time()
+_MINUTE_US = 60_000_000
+# any day: on a day without a clock change the windows' offsets from the day's start are those
+# of this day in a zone of the same fixed UTC offset
+_PLAIN_DAY = date(2001, 1, 1)
+
+
 @dataclass(frozen=True, slots=True)
 class DayInput:
     """What the index knows of a day."""
 
-    dose_times: Sequence[datetime]
+    dose_minutes: Sequence[int]  # minutes from the local day's start of the oral doses, sorted
     baths: int
+
+
+# a slot's window from the local day's start: [start, end) in microseconds, and the first
+# and the end minute of the dose minutes inside it (minute m is inside when start <= m < end)
+type Span = tuple[int, int, int, int]
+
+
+def day_spans(day: date, morning: time, evening: time, tz: tzinfo) -> dict[Slot, Span]:
+    """The slots' windows of a local day (``schedule.windows``) as offsets from its start."""
+    offset = datetime.combine(day, _MIDNIGHT, tzinfo=tz).utcoffset()
+    following = datetime.combine(day + _DAY, _MIDNIGHT, tzinfo=tz).utcoffset()
+    if offset is not None and offset == following:  # no clock change that day
+        return _plain_spans(offset, morning, evening)
+    return _spans(day, morning, evening, tz, morning.fold, evening.fold)
+
+
+@lru_cache(maxsize=16)
+def _plain_spans(offset: timedelta, morning: time, evening: time) -> dict[Slot, Span]:
+    return _spans(_PLAIN_DAY, morning, evening, timezone(offset), morning.fold, evening.fold)
+
+
+@lru_cache(maxsize=32)
+def _spans(day: date, morning: time, evening: time, tz: tzinfo, *_folds: int) -> dict[Slot, Span]:
+    start = day_bounds(day, tz)[0]
+    spans: dict[Slot, Span] = {}
+    for slot, window in windows(day, morning, evening, tz).items():
+        low, high = (window.start - start) // _US, (window.end - start) // _US
+        spans[slot] = (low, high, -(-low // _MINUTE_US), -(-high // _MINUTE_US))
+    return spans
+
+
+def _taken_in(span: Span, minutes: Sequence[int]) -> bool:
+    """Whether a dose minute (they are sorted) lies inside the span."""
+    first = bisect_left(minutes, span[2])
+    return first < len(minutes) and minutes[first] < span[3]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,25 +109,28 @@ class Adherence:
 
 
 def day_result(
-    plan: ReminderPlan, day: date, tz: tzinfo, data: DayInput, now: datetime
+    plan: ReminderPlan, day: date, tz: tzinfo, data: DayInput, now: datetime | None
 ) -> DayResult:
-    """The reminders of one local day as counted at ``now``."""
+    """The reminders of one local day as counted at ``now`` (None: after the day's end)."""
     planned = satisfied = still_open = 0
-    slot_windows = windows(day, plan.morning.at, plan.evening.at, tz)
-    for slot in Slot:
-        if not plan.slot(slot).enabled:
+    morning, evening = plan.morning, plan.evening
+    spans = day_spans(day, morning.at, evening.at, tz)
+    start, end = day_bounds(day, tz) if now is not None else (None, None)
+    elapsed = None if now is None or start is None else (now - start) // _US
+    for slot in (morning, evening):
+        if not slot.enabled:
             continue
-        window = slot_windows[slot]
-        if any(moment in window for moment in data.dose_times):
+        span = spans[slot.slot]
+        if _taken_in(span, data.dose_minutes):
             planned, satisfied = planned + 1, satisfied + 1
-        elif now >= window.end:
+        elif elapsed is None or elapsed >= span[1]:
             planned += 1
         else:
             still_open += 1
     if plan.bath.enabled and day.weekday() in plan.bath.weekdays:
         if data.baths > 0:
             planned, satisfied = planned + 1, satisfied + 1
-        elif now >= day_bounds(day, tz)[1]:
+        elif now is None or end is None or now >= end:
             planned += 1
         else:
             still_open += 1
@@ -108,7 +160,6 @@ def past_days(
     periods: Sequence[int] = PERIODS,
 ) -> PastDays:
     """Count the days before ``today`` (every window of theirs has closed)."""
-    end = datetime.combine(today, datetime.min.time(), tzinfo=tz)  # after all their windows
     results: dict[int, DayResult | None] = {}  # by days back
 
     def result(offset: int) -> DayResult | None:
@@ -117,7 +168,7 @@ def past_days(
             results[offset] = (
                 None
                 if since is None or day < since
-                else day_result(plan, day, tz, lookup(day), end)
+                else day_result(plan, day, tz, lookup(day), None)
             )
         return results[offset]
 

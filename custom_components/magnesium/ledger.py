@@ -115,7 +115,7 @@ def _parse_time(value: Any) -> datetime:
         raise InvalidRecordError(f"bad taken_at: {value!r}") from err
     if moment.tzinfo is None:
         raise InvalidRecordError(f"taken_at has no time zone: {value!r}")
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 def _optional_number(data: Mapping[str, Any], key: str) -> float | None:
@@ -198,41 +198,47 @@ class Record:
             raise InvalidRecordError(f"bad id: {record_id!r}")
         if not isinstance(form, str) or not form:
             raise InvalidRecordError(f"bad form: {form!r}")
-        try:
-            kind = Kind(str(data.get("kind")))
-            source = Source(data.get("source", Source.ACTION.value))
-        except ValueError as err:
-            raise InvalidRecordError(str(err)) from err
+        kind_value, source_value = data.get("kind"), data.get("source", Source.ACTION.value)
+        kind = _KINDS.get(kind_value) if isinstance(kind_value, str) else None
+        source = _SOURCES.get(source_value) if isinstance(source_value, str) else None
+        if kind is None:
+            raise InvalidRecordError(f"bad kind: {kind_value!r}")
+        if source is None:
+            raise InvalidRecordError(f"bad source: {source_value!r}")
+        # only the optional fields a record has are read (a month holds hundreds of records)
+        optional = {
+            key: _OPTIONAL_READERS[key](data, key) for key in data.keys() & _OPTIONAL_READERS.keys()
+        }
         return cls(
             id=record_id,
             taken_at=_parse_time(data.get("taken_at")),
             kind=kind,
             form=form,
-            elemental_mg=_optional_number(data, "elemental_mg"),
-            compound_mg=_optional_number(data, "compound_mg"),
             source=source,
-            note=_optional_text(data, "note"),
-            area=_optional_text(data, "area"),
-            salt_g=_optional_number(data, "salt_g"),
-            minutes=_optional_number(data, "minutes"),
-            product=_optional_text(data, "product"),
-            product_id=_optional_text(data, "product_id"),
-            units=_optional_number(data, "units"),
+            **optional,
         )
 
 
-_OPTIONAL_FIELDS = (
-    "elemental_mg",
-    "compound_mg",
-    "note",
-    "area",
-    "salt_g",
-    "minutes",
-    "product",
-    "product_id",
-    "units",
-)
+# stored values to members (a look-up, not the enums' own constructors: a month holds many)
+_KINDS: dict[str, Kind] = {kind.value: kind for kind in Kind}
+_SOURCES: dict[str, Source] = {source.value: source for source in Source}
+_OPTIONAL_READERS: dict[str, Callable[[Mapping[str, Any], str], Any]] = {
+    "elemental_mg": _optional_number,
+    "compound_mg": _optional_number,
+    "note": _optional_text,
+    "area": _optional_text,
+    "salt_g": _optional_number,
+    "minutes": _optional_number,
+    "product": _optional_text,
+    "product_id": _optional_text,
+    "units": _optional_number,
+}
+_OPTIONAL_FIELDS = tuple(_OPTIONAL_READERS)
 
+
+_NUMBER_TYPES = frozenset({int, float})
+_INT_TYPE = frozenset({int})
+_MINUTES_IN_A_DAY = 25 * 60  # a day is 25 hours long when the clocks go back
 
 # the kinds a day's total counts; refills and medicines are neither intake nor side effects
 DAY_KINDS = frozenset({Kind.ORAL, Kind.TOPICAL, Kind.BATH, Kind.SIDE_EFFECT})
@@ -275,13 +281,12 @@ class DayTotal:
     @classmethod
     def from_list(cls, value: Any) -> DayTotal:
         """Read the compact stored form (four numbers before side effects were logged)."""
+        # checked with built-ins over the whole list: the index holds a year of days
         if (
             not isinstance(value, list)
             or len(value) not in (4, 5)
-            or not all(
-                isinstance(item, int | float) and not isinstance(item, bool) and math.isfinite(item)
-                for item in value
-            )
+            or not set(map(type, value)) <= _NUMBER_TYPES  # no bool, no text
+            or not all(map(math.isfinite, value))
         ):
             raise InvalidRecordError(f"bad day total: {value!r}")
         side_effects = int(value[4]) if len(value) == 5 else 0
@@ -753,10 +758,20 @@ class Ledger:
 
 def _read_minutes(value: Any) -> dict[date, list[int]]:
     """Read stored dose minutes per day; raises InvalidRecordError (or ValueError, TypeError)."""
-    return {
-        date.fromisoformat(key): sorted(_minute(item) for item in minutes)
-        for key, minutes in dict(value).items()
-    }
+    days: dict[date, list[int]] = {}
+    for key, minutes in dict(value).items():
+        # checked with built-ins over the whole list: the index holds a year of days
+        if not isinstance(minutes, list) or (
+            minutes
+            and (
+                not set(map(type, minutes)) <= _INT_TYPE  # no bool, no float
+                or min(minutes) < 0
+                or max(minutes) >= _MINUTES_IN_A_DAY
+            )
+        ):
+            raise InvalidRecordError(f"bad minutes of the day: {minutes!r}")
+        days[date.fromisoformat(key)] = sorted(minutes)
+    return days
 
 
 def _minutes_dict(
@@ -764,12 +779,6 @@ def _minutes_dict(
 ) -> dict[str, list[int]]:
     """Stored form of the dose minutes of the days that ``keep`` accepts."""
     return {day.isoformat(): list(minutes) for day, minutes in dose_minutes.items() if keep(day)}
-
-
-def _minute(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 25 * 60:
-        raise InvalidRecordError(f"bad minute of the day: {value!r}")
-    return value
 
 
 def _taken_at(record: Record) -> datetime:

@@ -446,7 +446,7 @@ class ReminderManager:
             plan, now = self.plan, dt_util.utcnow()
 
             def lookup(day: date) -> DayInput:
-                return DayInput(ledger.dose_times(day), ledger.day_total(day).baths)
+                return DayInput(ledger.dose_minutes.get(day, ()), ledger.day_total(day).baths)
 
             # the days before today change only with the plan, the day, a back-dated change
             key = (plan, ledger.tz, ledger.local_day(now), since, self.tracker.past_changes)

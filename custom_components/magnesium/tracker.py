@@ -68,6 +68,9 @@ ARCHIVE_AFTER = KEEP_DAYS + 31
 INDEX_SAVE_DELAY = 10
 
 
+_UNREAD: Any = object()  # a file not read yet
+
+
 class StorageVersionError(HomeAssistantError):
     """Stored data was written by a newer version of the integration."""
 
@@ -266,7 +269,11 @@ class MagnesiumTracker:
 
     async def async_load(self) -> None:
         """Load the index and the current month; rebuild the index if it is stale."""
-        data = await self._index_store.async_load()
+        current = month_key(dt_util.utcnow())
+        # both files are read at once: each read waits for a thread of the executor
+        data, month_data = await asyncio.gather(
+            self._index_store.async_load(), self._month_store(current).async_load()
+        )
         stale = False
         if self._index_store.damaged_copy:
             self.async_report_damaged("index", self._index_store.damaged_copy)
@@ -288,7 +295,7 @@ class MagnesiumTracker:
                 # an index from before version 3 lacks the dose minutes: rebuild it once
                 stale = data.get("tz") != self.hass.config.time_zone or "dose_minutes" not in data
         # a current month that does not match the index is rebuilt here (see _async_ensure_month)
-        if not await self._async_ensure_month(month_key(dt_util.utcnow())) and (
+        if not await self._async_ensure_month(current, month_data) and (
             stale or not await self._async_index_current()
         ):
             await self._async_rebuild()
@@ -613,9 +620,11 @@ class MagnesiumTracker:
             )
         return store
 
-    async def _async_read_month(self, month: str) -> list[Record]:
+    async def _async_read_month(self, month: str, data: Any = _UNREAD) -> list[Record]:
+        """A month's valid records; ``data``: what its store already loaded, if it did."""
         store = self._month_store(month)
-        data = await store.async_load()
+        if data is _UNREAD:
+            data = await store.async_load()
         if store.damaged_copy:
             self.async_report_damaged("month", store.damaged_copy, month)
         items = list(data.get("records", [])) if isinstance(data, dict) else []
@@ -658,11 +667,12 @@ class MagnesiumTracker:
             return str(err)
         return path
 
-    async def _async_ensure_month(self, month: str) -> bool:
+    async def _async_ensure_month(self, month: str, data: Any = _UNREAD) -> bool:
         """Load a month's records into the ledger once, however many callers ask.
 
-        A month that does not match the index (damaged, or written just before a crash that
-        kept the index from being written) rebuilds the index; returns whether it did.
+        ``data`` is what the month's store already loaded, if it did. A month that does not
+        match the index (damaged, or written just before a crash that kept the index from
+        being written) rebuilds the index; returns whether it did.
         """
         if month in self.ledger.loaded_months():
             return False
@@ -670,7 +680,7 @@ class MagnesiumTracker:
         async with lock:
             if month in self.ledger.loaded_months():
                 return False
-            records = await self._async_read_month(month)
+            records = await self._async_read_month(month, data)
             self.ledger.load_month(month, records)
             if len(records) == self.ledger.month_counts.get(month, 0):
                 return False
