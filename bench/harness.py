@@ -244,6 +244,7 @@ class StoredHistory:
             years = sorted({day.year for day in ledger.days if day < since})
             for year in years:
                 months[f"days.{year:04d}"] = ledger.archive_dict(since, year)
+            ledger.drop_days(since)  # as the integration does: the index knows the first day
             index = {
                 "tz": time_zone,
                 **ledger.index_dict(since),
@@ -263,13 +264,15 @@ class StoredHistory:
 
 
 def _write_store(folder: Path, key: str, data: dict[str, Any]) -> int:
+    """Write a store file as Home Assistant's ``Store`` does (indented JSON)."""
     payload = orjson.dumps(
         {
             "version": STORAGE_VERSION,
             "minor_version": STORAGE_MINOR_VERSION,
             "key": key,
             "data": data,
-        }
+        },
+        option=orjson.OPT_INDENT_2,
     )
     (folder / key).write_bytes(payload)
     return len(payload)

@@ -15,6 +15,7 @@ from custom_components.magnesium.adherence import (
     DayInput,
     DayResult,
     adherence,
+    day_codes,
     day_result,
     day_spans,
     past_days,
@@ -323,3 +324,58 @@ def test_day_result_matches_the_windows_with_real_times(zone: str) -> None:
             assert day_result(settings, day, tz, data, end) == DayResult(2, kept, 0)
             opened = day_result(settings, day, tz, data, start)
             assert (opened.satisfied, opened.open) == (kept, 2 - kept)
+
+
+@pytest.mark.parametrize("horizon_back", [1, 2, 30, 35, 66, 200, 365, 366, 400])
+def test_older_days_as_letters_give_the_same_past(horizon_back: int) -> None:
+    """Days before a horizon read as ``day_codes`` count for the streak as the days did."""
+    patterns = {
+        "every day": lambda offset: True,
+        "a gap now and then": lambda offset: offset % 97 != 0,
+        "a gap beyond the horizon": lambda offset: offset != horizon_back + 3,
+        "a gap just before it": lambda offset: offset != horizon_back + 1,
+    }
+    for name, kept in patterns.items():
+        moments = [
+            local(TODAY - timedelta(days=offset), hour)
+            for offset in range(1, 420)
+            if kept(offset)
+            for hour in (8, 21)
+        ]
+        ledger = ledger_with(*moments)
+        since = ledger.first_day()
+        horizon = TODAY - timedelta(days=horizon_back)
+        for settings in (plan(), plan(evening=False), plan(bath_days=frozenset({2}))):
+            codes = day_codes(settings, horizon, BERLIN, lookup(ledger), since)
+            whole = past_days(settings, TODAY, BERLIN, lookup(ledger), since)
+            days = lookup(ledger)
+
+            def recent(
+                day: date, days: Callable[[date], DayInput] = days, horizon: date = horizon
+            ) -> DayInput:
+                assert day >= horizon, day  # older days are read from the letters only
+                return days(day)
+
+            split = past_days(settings, TODAY, BERLIN, recent, since, horizon=horizon, codes=codes)
+            assert split.streak == whole.streak, (name, settings)
+            if horizon_back > max(PERIODS):
+                assert split == whole, (name, settings)
+
+
+def test_day_codes_letters() -> None:
+    ledger = ledger_with(local(TODAY - timedelta(days=1), 8), local(TODAY - timedelta(days=1), 21))
+    ledger.add(
+        make_record(
+            taken_at=local(TODAY - timedelta(days=2), 8),
+            kind=Kind.ORAL,
+            form="malate",
+            elemental_mg=1,
+        )
+    )
+    since = TODAY - timedelta(days=2)
+    # yesterday complete, the day before broken (its evening), then the log had not begun
+    assert day_codes(plan(), TODAY, BERLIN, lookup(ledger), since) == "cb"
+    assert (
+        day_codes(plan(morning=False, evening=False), TODAY, BERLIN, lookup(ledger), since) == "nn"
+    )
+    assert day_codes(plan(), TODAY, BERLIN, lookup(ledger), None) == ""

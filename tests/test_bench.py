@@ -24,8 +24,11 @@ async def test_hot_paths_do_not_grow_with_history(tmp_path: Path) -> None:
     io = results.io
     small, large = FAST.histories[0], FAST.histories[-1]
     # set-up reads the index, the current month, the reminders and the products' low-stock
-    # state, whatever the history
-    assert io["setup"]["files_read"] == 4 * io["setup"]["calls"]
+    # state, whatever the history; the first one of a history older than the index's days
+    # also reads their yearly files (one or two) for the streak, which keeps their letters
+    setup = io["setup"]
+    assert 4 * setup["calls"] <= setup["files_read"] <= 4 * setup["calls"] + 2, setup
+    assert sum(".days." in key for key in setup["keys_read"]) <= 2, setup
     assert not io["setup"]["outside_index_and_current_month"]
     # logging writes the current month once per dose and reads it only when a month begins
     # (about once a month the index also moves older day totals to the year's file)

@@ -392,11 +392,16 @@ async def test_lost_index_is_rebuilt_not_taken_for_a_new_person(
 
 @pytest.mark.parametrize("version", [1, 2])
 async def test_older_files_load_and_are_written_as_version_3(
-    hass: HomeAssistant, hass_storage: dict[str, Any], time_zone: str, version: int
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    time_zone: str,
+    version: int,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Files of the first release (before side effects) and of version 2 (before products,
     medicines and dose minutes) load unchanged; the index gains the dose minutes from the
     months."""
+    freezer.move_to("2026-06-10T10:00:00+00:00")  # the dose, five minutes ago, is today's
     entry = make_entry()
     now = dt_util.utcnow()
     month = f"{now:%Y-%m}"

@@ -222,8 +222,8 @@ async def test_damaged_year_of_days_is_rebuilt_before_a_back_dated_dose(
 
 
 def test_the_index_keeps_every_day_a_figure_reads() -> None:
-    assert KEEP_DAYS > STREAK_CAP  # the streak looks back STREAK_CAP days from today
-    assert max(PERIODS) < KEEP_DAYS
+    # adherence counts the periods from the index; the streak reads older days as letters
+    assert max(PERIODS) < KEEP_DAYS < STREAK_CAP
 
 
 async def test_streak_and_adherence_read_the_index_after_older_days_moved(
@@ -237,17 +237,17 @@ async def test_streak_and_adherence_read_the_index_after_older_days_moved(
         "switch", "turn_off", {"entity_id": "switch.alex_evening_dose_reminder"}, blocking=True
     )
     morning = NOW.replace(hour=8)
-    await log(hass, 100, morning - timedelta(days=ARCHIVE_AFTER + 60))  # the log began here
+    began = morning - timedelta(days=max(ARCHIVE_AFTER, STREAK_CAP) + 60)
+    await log(hass, 100, began)  # the log began here
     for days in range(STREAK_CAP + 5, 0, -1):
         await log(hass, 100, morning - timedelta(days=days))
     await log(hass, 100, morning)
     await entry.runtime_data.tracker.async_flush()
+    await hass.async_block_till_done()  # the streak's older days are read from their files
     stored = index(hass_storage, entry)
     assert "days_since" in stored
     assert len(stored["dose_minutes"]) <= ARCHIVE_AFTER + 1
-    archived = hass_storage[
-        f"magnesium.{entry.entry_id}.days.{(morning - timedelta(days=ARCHIVE_AFTER + 60)).year}"
-    ]["data"]
+    archived = hass_storage[f"magnesium.{entry.entry_id}.days.{began.year}"]["data"]
     assert archived["dose_minutes"]  # the older doses' minutes moved with their days
 
     for check in ("running", "restarted"):
@@ -256,10 +256,7 @@ async def test_streak_and_adherence_read_the_index_after_older_days_moved(
         if check == "running":
             assert await hass.config_entries.async_reload(entry.entry_id)
             await hass.async_block_till_done()
-    assert (
-        entry.runtime_data.tracker.ledger.first_day()
-        == (morning - timedelta(days=ARCHIVE_AFTER + 60)).date()
-    )
+    assert entry.runtime_data.tracker.ledger.first_day() == began.date()
 
 
 async def test_a_back_dated_change_counts_the_past_again(
@@ -287,3 +284,58 @@ async def test_a_back_dated_change_counts_the_past_again(
     freezer.move_to(NOW + timedelta(days=1, hours=-3))
     await log(hass, 100, (NOW + timedelta(days=1)).replace(hour=8))
     assert hass.states.get("sensor.alex_streak").state == "2"
+
+
+async def test_the_streak_reads_older_days_once_and_again_when_they_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The days older than the index's are read once for the streak, and again on a change."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    entry = await setup_entry(hass)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.alex_evening_dose_reminder"}, blocking=True
+    )
+    morning, late = NOW.replace(hour=8), NOW.replace(hour=22, minute=30)
+    missed = 200  # a day older than the index's with no dose
+    for days in range(STREAK_CAP + 5, 0, -1):
+        if days != missed:
+            await log(hass, 100, morning - timedelta(days=days))
+        if days <= KEEP_DAYS:
+            await log(hass, 50, late - timedelta(days=days))
+    await entry.runtime_data.tracker.async_flush()
+    await hass.async_block_till_done()
+    tracker = entry.runtime_data.tracker
+    assert tracker.days_since == NOW.date() - timedelta(days=KEEP_DAYS)
+    # today's morning window is still open: it neither adds nor breaks
+    assert hass.states.get("sensor.alex_streak").state == str(missed - 1)
+
+    # the missed day, logged afterwards: it is read again
+    await log(hass, 100, morning - timedelta(days=missed))
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.alex_streak").state == str(STREAK_CAP)
+
+    # a restart reads none of the yearly files: the letters were kept
+    reads: list[tuple[Any, ...]] = []
+    original = type(tracker).async_archived_days
+
+    async def counted(self: Any, first: Any, last: Any) -> Any:
+        reads.append((first, last))
+        return await original(self, first, last)
+
+    monkeypatch.setattr(type(tracker), "async_archived_days", counted)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.alex_streak").state == str(STREAK_CAP)
+    assert reads == []
+
+    # a new morning time: only the late doses of the index's days are in its window now
+    await hass.services.async_call(
+        "time",
+        "set_value",
+        {"entity_id": "time.alex_morning_dose_time", "time": "23:00:00"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert len(reads) == 1
+    assert hass.states.get("sensor.alex_streak").state == str(KEEP_DAYS)

@@ -71,6 +71,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
         ) from err
     reminders.adherence_since = dt_util.as_local(entry.created_at).date()
     reminders.medicines = medicine_plans(entry)
+    # the streak's days older than the index's, when they were not worked out before
+    await reminders.async_update_older_days()
     entry.runtime_data = MagnesiumData(tracker, reminders, stock)
     tracker.async_start()
     entry.async_on_unload(tracker.async_stop)

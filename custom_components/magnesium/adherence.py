@@ -8,7 +8,9 @@ day with the same UTC offset, so they are worked out once, and only the days of 
 saving change are worked out on their own.
 
 * Planned, per local day: each dose slot whose reminder is on, and an Epsom bath on a bath
-  day while the bath reminder is on (the settings as they are now).
+  day while the bath reminder is on (the settings as they are now). A slot whose whole window
+  a medicine's spacing takes (``schedule.held_slots``: it is not reminded of) is not planned,
+  unless a dose was taken in it anyway.
 * Satisfied: an oral dose inside the slot's window (``schedule.windows``); a bath that day.
 * Today counts a slot once it is satisfied or its window has closed; a bath once it is
   taken. So today never lowers a figure before the person could still act.
@@ -16,12 +18,16 @@ saving change are worked out on their own.
 * The streak: complete days (every counted slot satisfied, at least one) back from today;
   today adds to it once complete and breaks it only when a window closed unsatisfied. Days
   with nothing planned neither add nor break it. It is counted up to ``STREAK_CAP`` days.
+* The days older than the index's (the ``horizon``) count for the streak only. Of those the
+  caller keeps one letter a day (``day_codes``: complete, broken, nothing planned, before the
+  log), worked out again when the plan, the horizon or those days change; so the streak needs
+  no more than the index's days and a short text, however long it is.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -109,9 +115,18 @@ class Adherence:
 
 
 def day_result(
-    plan: ReminderPlan, day: date, tz: tzinfo, data: DayInput, now: datetime | None
+    plan: ReminderPlan,
+    day: date,
+    tz: tzinfo,
+    data: DayInput,
+    now: datetime | None,
+    *,
+    held: Collection[Slot] = (),
 ) -> DayResult:
-    """The reminders of one local day as counted at ``now`` (None: after the day's end)."""
+    """The reminders of one local day as counted at ``now`` (None: after the day's end).
+
+    ``held``: the slots a medicine's spacing takes that day.
+    """
     planned = satisfied = still_open = 0
     morning, evening = plan.morning, plan.evening
     spans = day_spans(day, morning.at, evening.at, tz)
@@ -123,6 +138,8 @@ def day_result(
         span = spans[slot.slot]
         if _taken_in(span, data.dose_minutes):
             planned, satisfied = planned + 1, satisfied + 1
+        elif slot.slot in held:
+            continue
         elif elapsed is None or elapsed >= span[1]:
             planned += 1
         else:
@@ -150,6 +167,44 @@ class PastDays:
     streak: int
 
 
+# a day's letter in ``day_codes``
+COMPLETE, BROKEN, NOTHING_PLANNED, BEFORE_THE_LOG = "c", "b", "n", "-"
+_CODE_RESULTS: dict[str, DayResult | None] = {
+    COMPLETE: DayResult(1, 1, 0),
+    BROKEN: DayResult(1, 0, 0),
+    NOTHING_PLANNED: DayResult(0, 0, 0),
+}
+
+
+def day_code(result: DayResult | None) -> str:
+    """What the streak needs of a day before today: its letter."""
+    if result is None:
+        return BEFORE_THE_LOG
+    if result.planned > result.satisfied:
+        return BROKEN
+    return COMPLETE if result.complete else NOTHING_PLANNED
+
+
+def day_codes(
+    plan: ReminderPlan,
+    horizon: date,
+    tz: tzinfo,
+    lookup: Callable[[date], DayInput],
+    since: date | None,
+    *,
+    days: int = STREAK_CAP,
+    held: Callable[[date], Collection[Slot]] = lambda _day: (),
+) -> str:
+    """The letters of the ``days`` days before ``horizon``, the newest first."""
+    codes = []
+    for offset in range(1, days + 1):
+        day = horizon - timedelta(days=offset)
+        if since is None or day < since:
+            break  # before the log: so are all older days
+        codes.append(day_code(day_result(plan, day, tz, lookup(day), None, held=held(day))))
+    return "".join(codes)
+
+
 def past_days(
     plan: ReminderPlan,
     today: date,
@@ -158,18 +213,27 @@ def past_days(
     since: date | None,
     *,
     periods: Sequence[int] = PERIODS,
+    horizon: date | None = None,
+    codes: str = "",
+    held: Callable[[date], Collection[Slot]] = lambda _day: (),
 ) -> PastDays:
-    """Count the days before ``today`` (every window of theirs has closed)."""
+    """Count the days before ``today`` (every window of theirs has closed).
+
+    Days before ``horizon`` are read from ``codes`` (``day_codes`` of that horizon); a day
+    past their end counts as before the log. The periods must lie after the horizon.
+    """
     results: dict[int, DayResult | None] = {}  # by days back
 
     def result(offset: int) -> DayResult | None:
         if offset not in results:
             day = today - timedelta(days=offset)
-            results[offset] = (
-                None
-                if since is None or day < since
-                else day_result(plan, day, tz, lookup(day), None)
-            )
+            if since is None or day < since:
+                results[offset] = None
+            elif horizon is not None and day < horizon:
+                back = (horizon - day).days - 1
+                results[offset] = _CODE_RESULTS.get(codes[back]) if back < len(codes) else None
+            else:
+                results[offset] = day_result(plan, day, tz, lookup(day), None, held=held(day))
         return results[offset]
 
     planned: dict[int, int] = {}
@@ -190,6 +254,7 @@ def adherence(
     *,
     periods: Sequence[int] = PERIODS,
     past: PastDays | None = None,
+    held: Callable[[date], Collection[Slot]] = lambda _day: (),
 ) -> Adherence:
     """Adherence over the last ``periods`` local days (today included) and the streak.
 
@@ -197,9 +262,11 @@ def adherence(
     """
     today = now.astimezone(tz).date()
     if past is None:
-        past = past_days(plan, today, tz, lookup, since, periods=periods)
+        past = past_days(plan, today, tz, lookup, since, periods=periods, held=held)
     current = (
-        None if since is None or today < since else day_result(plan, today, tz, lookup(today), now)
+        None
+        if since is None or today < since
+        else day_result(plan, today, tz, lookup(today), now, held=held(today))
     )
     percent: dict[int, float | None] = {}
     planned: dict[int, int] = {}

@@ -24,9 +24,11 @@ from .schedule import (
     Reminder,
     Slot,
     SlotState,
+    is_held,
     local_moment,
     slot_amount,
     suggest,
+    windows as slot_windows,
 )
 from .spacing import first_allowed, planned_windows
 
@@ -188,6 +190,10 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
                     at, amount, moved = status.due_at, status.amount_mg, status.moved_by
                 else:
                     at, moved = first_allowed(local_moment(day, slot_plan.at, tz), windows)
+                    if is_held(
+                        moved, at, slot_windows(day, plan.morning.at, plan.evening.at, tz)[slot]
+                    ):
+                        continue  # no allowed time left in its window: not reminded of
                     planned = slot_amount(slot_plan, plan.daily_target, plan.target_on(day))
                     amount = suggest(planned, 0.0, plan.daily_limit).amount_mg
                 summary = reminders.calendar_text(

@@ -7,6 +7,7 @@ ending, midnight, a logged dose, a changed setting), and tells entities and phon
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -20,7 +21,15 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
-from .adherence import Adherence, DayInput, PastDays, adherence, past_days
+from .adherence import (
+    STREAK_CAP,
+    Adherence,
+    DayInput,
+    PastDays,
+    adherence,
+    day_codes,
+    past_days,
+)
 from .const import (
     CONF_BATH_WEEKDAYS,
     CONF_NOTIFY_ENTITIES,
@@ -61,10 +70,18 @@ from .schedule import (
     SlotPlan,
     SlotState,
     evaluate,
+    held_slots,
     skip,
     snooze,
 )
-from .spacing import MedicinePlan, Window, conflict, first_allowed, windows_around
+from .spacing import (
+    MedicinePlan,
+    Window,
+    conflict,
+    first_allowed,
+    planned_windows,
+    windows_around,
+)
 from .texts import answers_for, async_load_texts
 from .tracker import MagnesiumStore, MagnesiumTracker, Settings
 
@@ -199,6 +216,10 @@ class ReminderManager:
         self.adherence_since: date | None = None  # the day the entry was set up
         self._adherence: tuple[Evaluation, Adherence] | None = None
         self._past: tuple[tuple[Any, ...], PastDays] | None = None
+        # the streak's letters of the days before the index's, with what they are made of
+        self._older_days: tuple[list[Any], str] | None = None
+        self._older_task: asyncio.Task[None] | None = None
+        self._older_failed: list[Any] | None = None  # what they were made of when unreadable
         self._dose_conflict: tuple[Evaluation, tuple[datetime, Window] | None] | None = None
 
     # -- life cycle -------------------------------------------------------------------
@@ -217,6 +238,9 @@ class ReminderManager:
             slot: str(products[slot.value]) if products.get(slot.value) else None for slot in Slot
         }
         self.day_state = DayState.from_dict(data.get("day")) or DayState(date.min)
+        older = _mapping(data.get("streak_days"))
+        if isinstance(older.get("key"), list) and isinstance(older.get("codes"), str):
+            self._older_days = (older["key"], older["codes"])
         await self._async_load_texts()
 
     async def _async_load_texts(self) -> None:
@@ -243,6 +267,8 @@ class ReminderManager:
             self._timer = None
         while self._unsubs:
             self._unsubs.pop()()
+        if self._older_task is not None and not self._older_task.done():
+            self._older_task.cancel()
         if self._dirty:
             self._dirty = False
             await self._store.async_save(self._data())
@@ -439,22 +465,135 @@ class ReminderManager:
         evaluation = self.evaluation
         if self._adherence is None or self._adherence[0] is not evaluation:
             ledger = self.tracker.ledger
-            first = ledger.first_day()
-            since = min(
-                (day for day in (first, self.adherence_since) if day is not None), default=None
-            )
+            since = self._adherence_since()
             plan, now = self.plan, dt_util.utcnow()
 
             def lookup(day: date) -> DayInput:
                 return DayInput(ledger.dose_minutes.get(day, ()), ledger.day_total(day).baths)
 
+            horizon, codes = self.tracker.days_since, ""
+            if horizon is not None:
+                older_key = self._older_key(since)
+                if older_key != self._older_failed and (
+                    self._older_days is None or self._older_days[0] != older_key
+                ):
+                    self._async_schedule_older_days()
+                # until they are worked out again, the letters as they were
+                codes = self._older_days[1] if self._older_days is not None else ""
             # the days before today change only with the plan, the day, a back-dated change
-            key = (plan, ledger.tz, ledger.local_day(now), since, self.tracker.past_changes)
-            if self._past is None or self._past[0] != key:
-                self._past = (key, past_days(plan, key[2], ledger.tz, lookup, since))
-            result = adherence(plan, now, ledger.tz, lookup, since, past=self._past[1])
+            key = (
+                plan,
+                self.medicines,
+                ledger.tz,
+                ledger.local_day(now),
+                since,
+                self.tracker.past_changes,
+            )
+            if self._past is None or self._past[0] != (key, codes):
+                past = past_days(
+                    plan,
+                    ledger.local_day(now),
+                    ledger.tz,
+                    lookup,
+                    since,
+                    horizon=horizon,
+                    codes=codes,
+                    held=self.held_on,
+                )
+                self._past = ((key, codes), past)
+            result = adherence(
+                plan, now, ledger.tz, lookup, since, past=self._past[1], held=self.held_on
+            )
             self._adherence = (evaluation, result)
         return self._adherence[1]
+
+    def held_on(self, day: date) -> frozenset[Slot]:
+        """The dose slots of a day that a medicine's spacing takes whole (not reminded of).
+
+        Today's follow the medicines taken today too; other days', the planned times.
+        """
+        now = dt_util.utcnow()
+        tz = self.tracker.ledger.tz
+        if day == self.tracker.ledger.local_day(now):
+            return held_slots(self.plan, day, tz, self.blocked(now))
+        if not self.medicines:
+            return frozenset()
+        blocked = planned_windows(
+            self.medicines, day - timedelta(days=1), day + timedelta(days=1), tz
+        )
+        return held_slots(self.plan, day, tz, blocked)
+
+    def _adherence_since(self) -> date | None:
+        """The first day adherence counts: the log's first day, or the entry's, if earlier."""
+        first = self.tracker.ledger.first_day()
+        return min((day for day in (first, self.adherence_since) if day is not None), default=None)
+
+    def _older_key(self, since: date | None) -> list[Any]:
+        """What the letters of the days before the index's are made of (stored with them)."""
+        plan, horizon = self.plan, self.tracker.days_since
+        if since is not None and horizon is not None:  # an earlier start changes no letter
+            since = max(since, horizon - timedelta(days=STREAK_CAP + 1))
+        return [
+            [plan.morning.at.isoformat(), plan.morning.enabled],
+            [plan.evening.at.isoformat(), plan.evening.enabled],
+            [plan.bath.enabled, sorted(plan.bath.weekdays)],
+            [[item.medicine, [at.isoformat() for at in item.times]] for item in self.medicines],
+            horizon.isoformat() if horizon else None,
+            since.isoformat() if since else None,
+            self.hass.config.time_zone,
+            self.tracker.archive_changes,
+        ]
+
+    async def async_update_older_days(self) -> None:
+        """Work out the streak's letters of the days before the index's when they changed.
+
+        They are read from the yearly files, once: when the plan, the index's first day (it
+        moves about once a month) or one of those days changed. A yearly file that cannot be
+        read (one from a newer version) leaves the streak to the index's days, until what the
+        letters are made of changes.
+        """
+        for _attempt in range(3):  # what they are made of may change while the files are read
+            if (horizon := self.tracker.days_since) is None:
+                return
+            key = self._older_key(since := self._adherence_since())
+            if key in (self._older_failed, self._older_days and self._older_days[0]):
+                return
+            try:
+                days = await self.tracker.async_archived_days(
+                    horizon - timedelta(days=STREAK_CAP), horizon - timedelta(days=1)
+                )
+            except (HomeAssistantError, OSError) as err:
+                _LOGGER.warning(
+                    "The streak of %s counts the last %s days only: %s",
+                    self.tracker.settings.name,
+                    (dt_util.now().date() - horizon).days,
+                    err,
+                )
+                self._older_failed = key
+                return
+            if key != self._older_key(since):
+                continue
+            codes = day_codes(
+                self.plan,
+                horizon,
+                self.tracker.ledger.tz,
+                _days_lookup(days),
+                since,
+                held=self.held_on,
+            )
+            self._older_days = (key, codes)
+            self._schedule_save()
+            self._adherence = self._past = None
+            for update in list(self._listeners):
+                update()
+            return
+
+    @callback
+    def _async_schedule_older_days(self) -> None:
+        if self._older_task is None or self._older_task.done():
+            self._older_task = self.hass.async_create_task(
+                self.async_update_older_days(), "magnesium streak days", eager_start=False
+            )
 
     def status(self, key: Reminder) -> ReminderStatus:
         """One reminder now."""
@@ -799,7 +938,11 @@ class ReminderManager:
 
     def _data(self) -> dict[str, Any]:
         self._dirty = False
-        return {**self.settings_dict(), "day": self.day_state.as_dict()}
+        data = {**self.settings_dict(), "day": self.day_state.as_dict()}
+        if self._older_days is not None:
+            key, codes = self._older_days
+            data["streak_days"] = {"key": key, "codes": codes}
+        return data
 
     def settings_dict(self) -> dict[str, Any]:
         """The entities' settings, as stored."""
@@ -808,6 +951,11 @@ class ReminderManager:
             "bath": {"at": self.bath_at.isoformat(), "enabled": self.bath_enabled},
             "slot_products": {slot.value: self.slot_products[slot] for slot in Slot},
         }
+
+
+def _days_lookup(days: Mapping[date, DayInput]) -> Callable[[date], DayInput]:
+    empty = DayInput((), 0)
+    return lambda day: days.get(day, empty)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

@@ -26,6 +26,7 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from .adherence import DayInput
 from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import (
     CONF_ASK_DOCTOR,
@@ -51,17 +52,18 @@ from .ledger import (
     record_id_time,
 )
 from .products import Outlook, Product, outlook
+from .recorder_stats import async_adjust_daily_total
 
 _LOGGER = logging.getLogger(__name__)
 
 # The index keeps the per-day figures (day totals, the minutes of the oral doses, each
 # product's units per day) of recent days: the entities read them without records (the
 # 7-day average, a product's use over the last 14 days for its run-out date, adherence over
-# 30 days and the streak of up to adherence.STREAK_CAP = 365 days). Once the index holds more
-# than ARCHIVE_AFTER days, the days before the last KEEP_DAYS move to one file per year, read
-# only when a question reaches back that far: the index stays bounded, so setting up does
-# not grow with history.
-KEEP_DAYS = 400
+# 30 days). Once the index holds more than ARCHIVE_AFTER days, the days before the last
+# KEEP_DAYS move to one file per year, read only when a question reaches back that far (the
+# streak keeps a letter a day of those it needs: see adherence.day_codes): the index stays
+# small, so setting up does not grow with history.
+KEEP_DAYS = 35
 ARCHIVE_AFTER = KEEP_DAYS + 31
 # A dose is on disk in its month's file before the action answers; the index (a summary
 # that can be rebuilt from the months) follows within this many seconds, and at shutdown.
@@ -262,6 +264,9 @@ class MagnesiumTracker:
         # counts changes of days before today (back-dated records, rebuilds): what was worked
         # out from those days holds while it stays the same
         self.past_changes = 0
+        # counts changes of the days before the index's (kept in the index): what was worked
+        # out from those days holds, also across restarts, while it stays the same
+        self.archive_changes = 0
 
     # -- life cycle -------------------------------------------------------------------
     def _tz(self) -> ZoneInfo:
@@ -307,6 +312,7 @@ class MagnesiumTracker:
             self._days_since = date.fromisoformat(since) if since is not None else None
             self._day_years = {int(year) for year in data.get("day_years", [])}
             self._generation = int(data.get("generation", 0))
+            self.archive_changes = int(data.get("archive_changes", 0))
             self._index_saved_generation = self._generation
             saved_at = data.get("saved_at")
             self._index_saved_at = (
@@ -372,6 +378,7 @@ class MagnesiumTracker:
             records.extend(await self._async_read_month(month))
         self.ledger.rebuild_index(records)
         self.past_changes += 1
+        self.archive_changes += 1
         self._generation = max(self._generation, *self._month_generations.values(), 0)
         self._days_since = None  # every day is in memory again: the archive is rewritten
         current = month_key(dt_util.utcnow())
@@ -545,11 +552,18 @@ class MagnesiumTracker:
         await self._async_ensure_month(month_key(day_start))
 
     # -- changes ----------------------------------------------------------------------
-    def _note_change(self, moment: datetime) -> None:
-        """Count a change of a day before today (see ``past_changes``)."""
+    def _note_change(self, record: Record, sign: int) -> None:
+        """Count a change of a day before today (see ``past_changes``).
+
+        The recorder's statistics of the daily oral total follow a dose of an earlier day.
+        """
         now = dt_util.utcnow()
-        if self.ledger.local_day(moment) != self.ledger.local_day(now):
+        if self.ledger.local_day(record.taken_at) != self.ledger.local_day(now):
             self.past_changes += 1
+            if record.taken_at < now:
+                async_adjust_daily_total(
+                    self.hass, self.entry_id, record.taken_at, sign * record.oral_mg
+                )
 
     async def async_add(self, record: Record) -> Record:
         """Log a record; it is on disk when this returns."""
@@ -557,7 +571,7 @@ class MagnesiumTracker:
         if await self._async_ensure_day(record.taken_at):
             await self._async_ensure_month(record.month)  # the repair kept only the current one
         self.ledger.add(record)
-        self._note_change(record.taken_at)
+        self._note_change(record, 1)
         await self._async_save(record.month)
         self.hass.bus.async_fire(
             EVENT_DOSE_LOGGED, {"config_entry_id": self.entry_id, **record.as_dict()}
@@ -582,7 +596,7 @@ class MagnesiumTracker:
         ):
             await self._async_ensure_month(month)  # the repair kept only the current one
         record = self.ledger.remove(record_id)
-        self._note_change(record.taken_at)
+        self._note_change(record, -1)
         if record.kind not in self.ledger.last:
             for older in self.ledger.months_to_search_for_last(record.kind):
                 await self._async_ensure_month(older)
@@ -611,6 +625,25 @@ class MagnesiumTracker:
         if self._days_since is not None and not self._dirty_years:
             self.ledger.drop_days(self._days_since)
         return records, days
+
+    @property
+    def days_since(self) -> date | None:
+        """The first day whose figures are in memory (None: every day's are)."""
+        return self._days_since
+
+    async def async_archived_days(self, first: date, last: date) -> dict[date, DayInput]:
+        """What adherence needs of the days ``first`` to ``last`` (reads their yearly files)."""
+        await self._async_load_archived_days(first, last)
+        days = {}
+        day = first
+        while day <= last:
+            days[day] = DayInput(
+                self.ledger.dose_minutes.get(day, ()), self.ledger.day_total(day).baths
+            )
+            day += timedelta(days=1)
+        if self._days_since is not None and not self._dirty_years:
+            self.ledger.drop_days(self._days_since)
+        return days
 
     # -- storage ----------------------------------------------------------------------
     def _month_store(self, month: str) -> MagnesiumStore:
@@ -748,6 +781,7 @@ class MagnesiumTracker:
         if self._days_since is not None:
             data["days_since"] = self._days_since.isoformat()
             data["day_years"] = sorted(self._day_years)
+            data["archive_changes"] = self.archive_changes
         self._index_saved_generation = self._generation
         self._index_saved_at = now
         self._index_scheduled = False
@@ -774,6 +808,7 @@ class MagnesiumTracker:
         rebuilt = await self._async_load_archived_days(day, day)
         if self._days_since is not None and day < self._days_since:
             self._dirty_years.add(day.year)
+            self.archive_changes += 1
         return rebuilt
 
     async def _async_load_archived_days(self, first: date | None, last: date | None) -> bool:
