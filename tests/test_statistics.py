@@ -130,3 +130,55 @@ async def test_daily_total_statistics_over_midnight(
     meta = metadata[ORAL][1]
     assert meta["has_sum"] is True
     assert meta["unit_of_measurement"] == "mg"
+
+
+async def test_a_back_dated_dose_moves_the_statistics_of_its_day(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    time_zone: str,
+) -> None:
+    """A dose logged today for yesterday is in yesterday's change; today's stays as it was."""
+    freezer.move_to(EVENING)
+    await setup_entry(hass)
+    await async_wait_recording_done(hass)
+    await move(hass, freezer, EVENING + timedelta(minutes=10))
+    await call(hass, "log_dose", form="glycinate", amount_mg=100)
+    midnight = datetime(2026, 3, 29, 0, 0, tzinfo=BERLIN)
+    await move(hass, freezer, midnight + timedelta(minutes=30))
+    await call(hass, "log_dose", form="malate", amount_mg=120)
+    await move(hass, freezer, midnight + timedelta(hours=1, minutes=1))
+    await compile_until(hass, EVENING, midnight + timedelta(hours=1))
+    before = await hass.async_add_executor_job(hourly, hass, EVENING)
+    assert [row["sum"] for row in before] == [100.0, 100.0, 220.0]
+
+    # yesterday at 23:20: forgotten, logged now; and one removed from yesterday evening
+    forgotten = await call(
+        hass,
+        "log_dose",
+        form="glycinate",
+        amount_mg=50,
+        taken_at=(EVENING + timedelta(hours=1, minutes=20)).isoformat(),
+    )
+    assert sensor_state(hass, "oral_magnesium_today") == "120.0"  # today's total is today's
+    await async_wait_recording_done(hass)
+    rows = await hass.async_add_executor_job(hourly, hass, EVENING)
+    # the sum from 23:00 on includes it: yesterday's change is 150, today's still 120
+    assert [row["sum"] for row in rows] == [100.0, 150.0, 270.0]
+    short = await hass.async_add_executor_job(
+        lambda: statistics_during_period(
+            hass, dt_util.as_utc(midnight), None, {ORAL}, "5minute", None, {"sum"}
+        )[ORAL]
+    )
+    assert short[-1]["sum"] == 270.0  # the next hour is compiled on from this one
+
+    # removing it again takes it out of yesterday's change
+    await call(hass, "delete_record", record_id=forgotten["record_id"])
+    await async_wait_recording_done(hass)
+    rows = await hass.async_add_executor_job(hourly, hass, EVENING)
+    assert [row["sum"] for row in rows] == [100.0, 100.0, 220.0]
+    # the next hours are compiled on from the corrected sum
+    await call(hass, "log_dose", form="malate", amount_mg=10)
+    await move(hass, freezer, midnight + timedelta(hours=2, minutes=1))
+    await compile_until(hass, midnight + timedelta(hours=1), midnight + timedelta(hours=2))
+    rows = await hass.async_add_executor_job(hourly, hass, EVENING)
+    assert [row["sum"] for row in rows] == [100.0, 100.0, 220.0, 230.0]
