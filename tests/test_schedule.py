@@ -13,6 +13,7 @@ from custom_components.magnesium.schedule import (
     DEFAULT_MORNING_TIME,
     BathPlan,
     Ramp,
+    ReminderPlan,
     Slot,
     SlotPlan,
     SlotState,
@@ -20,6 +21,7 @@ from custom_components.magnesium.schedule import (
     Window,
     bath_due,
     day_bounds,
+    held_slots,
     local_moment,
     next_bath,
     next_planned,
@@ -28,6 +30,7 @@ from custom_components.magnesium.schedule import (
     suggest,
     windows,
 )
+from custom_components.magnesium.spacing import MedicinePlan, planned_windows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -701,3 +704,31 @@ def test_next_bath_across_dst() -> None:
     assert next_bath(sundays, datetime(2026, 11, 1, 1, tzinfo=NEW_YORK), NEW_YORK) == utc(
         2026, 11, 2, 1
     )
+
+
+def test_held_slots_are_those_with_no_allowed_time_left() -> None:
+    plan = ReminderPlan(
+        morning=MORNING,
+        evening=EVENING,
+        bath=BathPlan(frozenset(), time(20, 0)),
+        daily_target=300,
+        daily_limit=350,
+    )
+
+    def held(*medicines: MedicinePlan, settings: ReminderPlan = plan) -> frozenset[Slot]:
+        blocked = planned_windows(
+            medicines, DAY - timedelta(days=1), DAY + timedelta(days=1), BERLIN
+        )
+        return held_slots(settings, DAY, BERLIN, blocked)
+
+    at_23, at_20, at_8 = (MedicinePlan("quinolone", (time(hour, 0),)) for hour in (23, 20, 8))
+    assert held() == frozenset()
+    # 23:00 blocks 17:00-01:00: the 21:00 dose would move to 01:00, past its window's end
+    assert held(at_23) == {Slot.EVENING}
+    # 20:00 blocks 14:00-22:00: 22:00 is still in the evening window
+    assert held(at_20) == frozenset()
+    # 08:00 blocks 02:00-10:00: the morning dose moves to 10:00, inside its window
+    assert held(at_8) == frozenset()
+    # a slot whose reminder is off is never held
+    off = SlotPlan(Slot.EVENING, time(21, 0), enabled=False)
+    assert held(at_23, settings=ReminderPlan(MORNING, off, plan.bath, 300, 350)) == frozenset()

@@ -415,3 +415,42 @@ async def test_buttons_products_and_voice_warn_inside_a_window(
     assert "warning" not in response
     assert response["stock"] == 18
     assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "off"
+
+
+async def test_a_dose_the_spacing_takes_whole_is_not_missed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An antibiotic at 23:00 blocks 17:00-01:00: the evening dose (21:00) has no time left.
+
+    It is not reminded of, not on the calendar, and does not count as missed.
+    """
+    await setup(hass, freezer, at(7), medicine("quinolone", "23:00"))
+    for days in (0, 1):
+        await move(hass, freezer, at(8, days=days))
+        await call(hass, "log_dose", form="malate", amount_mg=150)
+        await move(hass, freezer, at(23, 30, days=days))
+        assert state(hass, "binary_sensor.alex_evening_dose_due") == "off"
+    await move(hass, freezer, at(7, days=2))
+    assert state(hass, "sensor.alex_adherence_7_days") == "100.0"
+    assert attrs(hass, "sensor.alex_adherence_7_days")["planned"] == 2
+    assert state(hass, "sensor.alex_streak") == "2"
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": "calendar.alex_magnesium",
+            "start_date_time": at(0, days=2).isoformat(),
+            "end_date_time": at(0, days=5).isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    summaries = [event["summary"] for event in response["calendar.alex_magnesium"]["events"]]
+    assert summaries
+    assert all("Evening" not in summary for summary in summaries), summaries
+    # a dose taken in the window all the same counts, as any kept one (the morning's window
+    # closed at 14:30 without one)
+    await move(hass, freezer, at(15, days=2))
+    await call(hass, "log_dose", form="glycinate", amount_mg=100)
+    kept = attrs(hass, "sensor.alex_adherence_7_days")
+    assert (kept["planned"], kept["kept"]) == (4, 3)

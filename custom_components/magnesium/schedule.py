@@ -415,6 +415,31 @@ def slot_amount(plan: SlotPlan, daily_target: float, target_today: float) -> flo
     return round(plan.amount_mg * target_today / daily_target, 1)
 
 
+def is_held(moved_by: SpacingWindow | None, due_at: datetime, window: Window) -> bool:
+    """Whether a dose moved out of a medicine's window has no allowed time left in its own."""
+    return moved_by is not None and due_at >= window.end
+
+
+def held_slots(
+    plan: ReminderPlan, day: date, tz: tzinfo, blocked: Sequence[SpacingWindow]
+) -> frozenset[Slot]:
+    """The slots of a local day whose whole window the ``blocked`` medicine windows take.
+
+    Such a dose is not reminded of (it would come too close to the medicine) and does not
+    count as missed.
+    """
+    if not blocked:
+        return frozenset()
+    slot_windows = windows(day, plan.morning.at, plan.evening.at, tz)
+    held = set()
+    for slot_plan in (plan.morning, plan.evening):
+        if slot_plan.enabled:
+            due_at, moved_by = first_allowed(local_moment(day, slot_plan.at, tz), blocked)
+            if is_held(moved_by, due_at, slot_windows[slot_plan.slot]):
+                held.add(slot_plan.slot)
+    return frozenset(held)
+
+
 def evaluate(
     plan: ReminderPlan,
     state: DayState,
@@ -454,11 +479,7 @@ def evaluate(
             snoozed_until=state.snoozed_until.get(key),
             due_at=due_at,
         )
-        if (
-            moved_by is not None
-            and status.state is SlotState.PENDING
-            and due_at >= status.window.end
-        ):
+        if status.state is SlotState.PENDING and is_held(moved_by, due_at, status.window):
             status = replace(status, state=SlotState.HELD)
         suggestion = suggest(
             slot_amount(slot_plan, plan.daily_target, target), oral_today_mg, plan.daily_limit
