@@ -165,10 +165,13 @@ def test_spacing_answers(en: Answers) -> None:
     today = datetime(2026, 6, 10, 12, 0)
     assert en.spacing_wait(
         "gabapentin", datetime(2026, 6, 10, 23, 0), datetime(2026, 6, 10, 23, 1), today.date()
-    ) == ("Magnesium should wait until 23:01, to keep it apart from the gabapentin at 23:00.")
+    ) == (
+        "Magnesium should wait until 23:01, to keep it apart from the gabapentin at 23:00. "
+        "Ask your doctor or pharmacist if you are unsure."
+    )
     assert en.spacing_wait(
         "quinolone", datetime(2026, 6, 10, 23, 0), datetime(2026, 6, 11, 1, 0), today.date()
     ) == (
         "Magnesium should wait until tomorrow at 01:00, to keep it apart from the quinolone "
-        "antibiotic at 23:00."
+        "antibiotic at 23:00. Ask your doctor or pharmacist if you are unsure."
     )

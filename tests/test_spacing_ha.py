@@ -302,9 +302,10 @@ async def ask(hass: HomeAssistant, text: str, language: str = "en") -> str:
             "When can I take magnesium again?",
             "Alex can take magnesium now; no medicine needs it kept apart at the moment.",
             "I took 100 milligrams of magnesium glycinate",
-            "Magnesium should wait until 22:00, to keep it apart from the bisphosphonate at 20:00.",
+            "Magnesium should wait until 22:00, to keep it apart from the bisphosphonate at 20:00."
+            " Ask your doctor or pharmacist if you are unsure.",
             "This dose was too close to the bisphosphonate at 20:00; magnesium is allowed again "
-            "from 22:00.",
+            "from 22:00. Ask your doctor or pharmacist if you are unsure.",
         ),
         (
             "de",
@@ -312,9 +313,10 @@ async def ask(hass: HomeAssistant, text: str, language: str = "en") -> str:
             "Wann darf ich wieder Magnesium nehmen?",
             "Alex kann jetzt Magnesium nehmen; gerade braucht kein Medikament Abstand.",
             "Ich habe 100 Milligramm Magnesiumglycinat genommen",
-            "Magnesium sollte bis 22:00 Uhr warten, mit Abstand zu dem Bisphosphonat um 20:00 Uhr.",
+            "Magnesium sollte bis 22:00 Uhr warten, mit Abstand zu dem Bisphosphonat um 20:00 Uhr."
+            " Frag deinen Arzt oder Apotheker, wenn du dir unsicher bist.",
             "Diese Dosis war zu nah an dem Bisphosphonat um 20:00 Uhr; Magnesium ist wieder ab "
-            "22:00 Uhr erlaubt.",
+            "22:00 Uhr erlaubt. Frag deinen Arzt oder Apotheker, wenn du dir unsicher bist.",
         ),
     ],
 )
@@ -405,7 +407,7 @@ async def test_buttons_products_and_voice_warn_inside_a_window(
     assert answer.startswith("Logged 1 capsule of Doctor's Best glycinate"), answer
     assert answer.endswith(
         "This dose was too close to the tetracycline at 10:00; magnesium is allowed again "
-        "from 12:00."
+        "from 12:00. Ask your doctor or pharmacist if you are unsure."
     ), answer
     assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "on"
 

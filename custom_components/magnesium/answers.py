@@ -205,11 +205,13 @@ class Answers:
     ) -> str:
         """When magnesium is next allowed, and which medicine holds it back (local times)."""
         key = "spacing_wait" if allowed_from.date() == today else "spacing_wait_tomorrow"
-        return self.say(key, **self._spacing(medicine, medicine_at, allowed_from))
+        return self.with_doctor(self.say(key, **self._spacing(medicine, medicine_at, allowed_from)))
 
     def spacing_logged(self, medicine: str, medicine_at: datetime, allowed_from: datetime) -> str:
         """A dose was logged too close to a medicine (local times)."""
-        return self.say("spacing_logged", **self._spacing(medicine, medicine_at, allowed_from))
+        return self.with_doctor(
+            self.say("spacing_logged", **self._spacing(medicine, medicine_at, allowed_from))
+        )
 
     def _spacing(
         self, medicine: str, medicine_at: datetime, allowed_from: datetime

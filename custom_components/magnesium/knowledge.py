@@ -413,13 +413,6 @@ Diuretics, proton-pump inhibitors and kidney disease are not a spacing: they are
 """
 INTERACTIONS_BY_KEY: dict[str, Interaction] = {item.key: item for item in INTERACTIONS}
 
-DOCTOR_NOTICE = Claim(
-    "With kidney disease, or when taking diuretics, proton-pump inhibitors or heart "
-    "medication, ask a doctor before taking magnesium: magnesium can build up with kidney "
-    "disease, and these medicines can change magnesium levels.",
-    SOURCE_ODS,
-)
-
 SIDE_EFFECTS = Claim(
     "Diarrhoea, nausea and abdominal cramping, mostly from high doses or low-absorption "
     "forms: reduce the dose or switch to glycinate. Very high levels can cause low blood "
