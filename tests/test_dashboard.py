@@ -75,6 +75,9 @@ async def test_every_entity_exists_for_the_demo_person(hass: HomeAssistant, time
     [gauge] = by_type["gauge"]
     assert gauge["entity"] == "sensor.demo_daily_limit_used"
     assert gauge["severity"] == {"green": 0, "yellow": 75, "red": 100}
+    # each band has a width: green below 75 %, amber 75-100 %, red from 100 % to the end
+    assert gauge["min"] == 0
+    assert gauge["max"] == 120
     [graph] = by_type["statistics-graph"]
     assert graph["entities"][0]["entity"] == "sensor.demo_oral_magnesium_today"
     assert (graph["period"], graph["days_to_show"], graph["stat_types"]) == ("day", 30, ["change"])
