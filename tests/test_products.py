@@ -389,18 +389,33 @@ async def test_used_up_notice_to_notify_entities(
         "Doctor's Best glycinate is used up. Log a refill when you have bought more."
     )
     assert "Could not send a low-stock notice with notify.gone" in caplog.text
-    # editing the product while the entry is not loaded keeps the stored count
+    # editing the product while the entry is not loaded: the form shows what is left (from
+    # the log's index), an unchanged count keeps the stored one
     await hass.config_entries.async_unload(entry.entry_id)
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, SUBENTRY_PRODUCT),
         context={"source": SOURCE_RECONFIGURE, "subentry_id": "glyc"},
     )
+    defaults = {key.schema: key.default() for key in result["data_schema"].schema}
+    assert defaults["stock"] == 0
     result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**GLYCINATE, "stock": 2, "name": "Glycinate caps"}
+        result["flow_id"], {**GLYCINATE, "stock": 0, "name": "Glycinate caps"}
     )
     assert result["reason"] == "reconfigure_successful"
     assert entry.subentries["glyc"].title == "Glycinate caps"
     assert entry.subentries["glyc"].data["stock"] == 2
+    # a new count entered meanwhile is what is left once the entry is back
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRODUCT),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": "glyc"},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**GLYCINATE, "stock": 50, "name": "Glycinate caps"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, STOCK) == "50"  # the entity keeps its id when the product is renamed
 
 
 async def test_button_takes_the_slots_product(

@@ -142,6 +142,9 @@ def test_low_below_the_threshold_and_when_used_up() -> None:
     # 14 left: exactly 7 days is not below
     view = outlook(CAPSULES, usage({0: 2, 1: 2}, taken=46), TODAY)
     assert (view.days_left, view.low) == (7.0, False)
+    # 13.96 left (a liquid, say) is 6.98 days: shown as 7.0, and low all the same
+    view = outlook(CAPSULES, usage({0: 2, 1: 2}, taken=46.04), TODAY)
+    assert (view.days_left, view.low) == (7.0, True)
     # used up (or more logged than counted): low, running out today
     view = outlook(CAPSULES, usage({}, taken=61), TODAY)
     assert (view.stock, view.days_left, view.run_out, view.low) == (-1, 0.0, TODAY, True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import logging
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -16,6 +17,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util, slugify
 
@@ -54,7 +56,7 @@ from .const import (
     WEEKDAYS,
 )
 from .knowledge import ORAL_FORM_KEYS, SPACED_INTERACTIONS, UNITS, UPPER_LIMIT_ADULT_MG, normalize
-from .ledger import ProductUsage
+from .ledger import InvalidRecordError, ProductUsage
 from .products import (
     BASIS_COMPOUND,
     BASIS_ELEMENTAL,
@@ -70,6 +72,9 @@ from .products import (
     Product,
 )
 from .spacing import parse_times
+from .tracker import MagnesiumStore, index_key
+
+_LOGGER = logging.getLogger(__name__)
 
 CONF_NAME = "name"
 SECTIONS = ("notifications", "epsom_baths", "start_low")
@@ -336,7 +341,7 @@ class ProductSubentryFlow(ConfigSubentryFlow):
         """Add a product."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            product, errors = self._product(user_input, None)
+            product, errors = self._product(user_input, None, ProductUsage())
             if product is not None:
                 return self.async_create_entry(title=product.name, data=product.as_data())
         return self.async_show_form(
@@ -350,36 +355,47 @@ class ProductSubentryFlow(ConfigSubentryFlow):
         subentry = self._get_reconfigure_subentry()
         current = Product.from_data(subentry.subentry_id, subentry.data)
         errors: dict[str, str] = {}
+        usage = await self._async_usage(current.id if current else "")
         if user_input is not None:
-            product, errors = self._product(user_input, current)
+            product, errors = self._product(user_input, current, usage)
             if product is not None:
                 return self.async_update_and_abort(
                     self._get_entry(), subentry, title=product.name, data=product.as_data()
                 )
         defaults: dict[str, Any] = dict(subentry.data)
         if current is not None:
-            defaults[CONF_STOCK] = current.stock_now(self._usage(current.id))
+            defaults[CONF_STOCK] = current.stock_now(usage)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=_product_schema(user_input or defaults),
             errors=errors,
         )
 
-    def _usage(self, product_id: str) -> ProductUsage:
-        """The product's use so far (nothing while the entry is not loaded)."""
+    async def _async_usage(self, product_id: str) -> ProductUsage:
+        """The product's use so far, from the log's index (read when the entry is not loaded)."""
         entry = self._get_entry()
-        if entry.state is not ConfigEntryState.LOADED:
+        if entry.state is ConfigEntryState.LOADED:
+            return entry.runtime_data.tracker.ledger.product_usage(product_id)  # type: ignore[no-any-return]
+        if not product_id:
             return ProductUsage()
-        return entry.runtime_data.tracker.ledger.product_usage(product_id)  # type: ignore[no-any-return]
+        try:
+            store = MagnesiumStore(self.hass, index_key(entry.entry_id))
+            store.make_read_only()  # a migration must not write it while the entry is away
+            index = await store.async_load()
+            return ProductUsage.from_dict((index or {}).get("products", {})[product_id])
+        except KeyError:  # nothing of it logged
+            return ProductUsage()
+        except (HomeAssistantError, InvalidRecordError, TypeError, AttributeError):
+            _LOGGER.warning("The use of %s could not be read from the log", product_id)
+            return ProductUsage()
 
     def _product(
-        self, user_input: dict[str, Any], current: Product | None
+        self, user_input: dict[str, Any], current: Product | None, usage: ProductUsage
     ) -> tuple[Product | None, dict[str, str]]:
         """The product from the form, or the form's errors."""
         errors: dict[str, str] = {}
         name = str(user_input.get(CONF_NAME, "")).strip()
         product_id = current.id if current else "new"
-        usage = self._usage(product_id)
         stock = float(user_input[CONF_STOCK])
         offset = usage.net
         if current is not None and stock == current.stock_now(usage):

@@ -190,13 +190,13 @@ def outlook(product: Product, usage: ProductUsage, today: date) -> Outlook:
     stock = product.stock_now(usage)
     days_left: float | None
     if stock <= 0:
-        days_left, run_out = 0.0, today
+        days_left, run_out, low = 0.0, today, True
     elif daily > 0:
         days_left = round(stock / daily, 1)
         run_out = today + timedelta(days=math.floor(stock / daily))
+        low = stock / daily < product.low_days  # before rounding: 6.96 days is fewer than 7
     else:
-        days_left, run_out = None, None
-    low = days_left is not None and days_left < product.low_days
+        days_left, run_out, low = None, None, False
     return Outlook(tidy(stock), tidy(daily), days_left, run_out, low)
 
 
