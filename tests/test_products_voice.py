@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
@@ -10,7 +11,7 @@ import pytest
 
 from custom_components.magnesium.const import DOMAIN
 
-from .conftest import call
+from .conftest import call, setup_entry
 from .test_products import CITRATE_POWDER, GLYCINATE, setup_with_products
 from .test_voice import NOW, TIME_ZONE, ask
 
@@ -112,4 +113,24 @@ async def test_planned_dose_from_a_slots_product(hass: HomeAssistant) -> None:
     assert answer == (
         "Logged 1 capsule of Doctor's Best glycinate, 100 milligrams of magnesium. "
         "That makes 100 today, 250 left; 19 capsules left in stock."
+    )
+
+
+async def test_a_product_added_in_the_ui_is_logged_by_voice(hass: HomeAssistant) -> None:
+    """Added through *Add product* (the subentry flow), then taken by voice at once."""
+    entry = await setup_entry(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "product"), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], GLYCINATE)
+    assert result["type"] == "create_entry"
+    await hass.async_block_till_done()  # the entry reloads with its new product
+    answer = await ask(hass, "I took two capsules of my glycinate")
+    assert answer.startswith("Logged 2 capsules of Doctor's Best glycinate, 200 milligrams"), answer
+    assert answer.endswith("18 capsules left in stock."), answer
+    (record,) = (await call(hass, "get_log"))["records"]
+    assert (record["product"], record["units"], record["elemental_mg"]) == (
+        "Doctor's Best glycinate",
+        2,
+        200.0,
     )
