@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import __version__ as ha_version
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, __version__ as ha_version
+from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, storage
 from homeassistant.setup import async_setup_component
 
@@ -49,6 +49,7 @@ VOICE_QUESTION = "how much magnesium have I taken today"
 VOICE_BUILTIN = "what time is it"
 MB = 1024 * 1024
 shuffle = Random(20261130).shuffle  # noqa: S311 - an order, not a secret
+HELPERS = 20  # input_booleans, toggled together as Home Assistant's cost of changing entities
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ class Bench:
             ("intent", {}),
             ("counter", {"counter": {"bench": {"initial": 0, "step": 1}}}),
             ("input_number", {"input_number": {"bench": {"min": 0, "max": 1e9, "step": 1}}}),
+            ("input_boolean", {"input_boolean": {f"bench{n}": {} for n in range(HELPERS)}}),
         ):
             assert await async_setup_component(hass, domain, config)
         await hass.async_block_till_done()
@@ -410,6 +412,13 @@ class Bench:
         }
         for count, entry_id in ids.items():
             subjects[f"log_dose_{count}"] = lambda entry_id=entry_id: log_dose(entry_id)
+        # Home Assistant's own cost of changing as many entities as a dose changes
+        writes = await self._state_writes_per_dose(ids[self.sizes.histories[0]])
+        helpers = [f"input_boolean.bench{n}" for n in range(min(HELPERS, max(1, round(writes))))]
+        subjects["input_boolean.toggle_n"] = lambda: hass.services.async_call(
+            "input_boolean", "toggle", {"entity_id": helpers}, blocking=True
+        )
+        self.results.samples["state_writes_per_dose"] = {"mean": writes, "helpers": len(helpers)}
         samples: dict[str, list[float]] = {name: [] for name in subjects}
         for action in subjects.values():  # one untimed round
             await action()
@@ -436,6 +445,33 @@ class Bench:
         ]
         stats = {name: _summary(values) for name, values in samples.items()}
         self.results.samples.update(stats)
+        self._logging_lines(stats)
+        res = self.results
+        worst = max(self.results.io[f"log_dose_{count}"]["files_written"] for count in ids)
+        res.add(
+            Line(
+                "log_dose writes only index + current month",
+                worst / self.sizes.calls,
+                "files/call",
+                "",
+                None,
+                "no other file",
+                io_ok,
+            )
+        )
+        self.check_attributes(ids)
+        return list(ids.values())
+
+    async def _next_round(self, entry_ids: list[str]) -> None:
+        """Move the clock on to the next dose; the timers due by then run (midnight among them)."""
+        self.clock.jump(self.hass, self.clock.utcnow() + self.sizes.log_every)
+        await self.hass.async_block_till_done()
+        local = self.clock.utcnow().astimezone(ZONE)
+        self._check_rolled_over(entry_ids, datetime.combine(local.date(), dtime(), tzinfo=ZONE))
+        self.note_now()
+
+    def _logging_lines(self, stats: dict[str, dict[str, float]]) -> None:
+        """The table's lines of the logging measurements."""
         res = self.results
         floor = stats["store_save_1"]["p50_ms"] + stats["counter.increment"]["p50_ms"]
         res.add(Line("counter.increment p50", stats["counter.increment"]["p50_ms"], "ms"))
@@ -452,7 +488,26 @@ class Bench:
                 stats["store_save_big"]["p50_ms"] / stats["store_save_1"]["p50_ms"],
             )
         )
+        n_helpers = self.results.samples["state_writes_per_dose"]["helpers"]
+        same_work = stats["store_save_1"]["p50_ms"] + stats["input_boolean.toggle_n"]["p50_ms"]
+        res.add(
+            Line(
+                f"input_boolean.toggle of {n_helpers:g} helpers p50",
+                stats["input_boolean.toggle_n"]["p50_ms"],
+                "ms",
+            )
+        )
         zero = stats[f"log_dose_{self.sizes.histories[0]}"]
+        res.add(
+            Line(
+                "log_dose p50, 0 records, vs the same entity changes",
+                zero["p50_ms"],
+                "ms",
+                f"save 1 record + toggle {n_helpers:g} helpers",
+                zero["p50_ms"] / same_work,
+                "(information)",
+            )
+        )
         for count in self.sizes.histories:
             item = stats[f"log_dose_{count}"]
             ratio = item["p50_ms"] / floor
@@ -481,28 +536,35 @@ class Bench:
                             growth <= 1.2,
                         )
                     )
-        worst = max(self.results.io[f"log_dose_{count}"]["files_written"] for count in ids)
-        res.add(
-            Line(
-                "log_dose writes only index + current month",
-                worst / self.sizes.calls,
-                "files/call",
-                "",
-                None,
-                "no other file",
-                io_ok,
-            )
-        )
-        self.check_attributes(ids)
-        return list(ids.values())
 
-    async def _next_round(self, entry_ids: list[str]) -> None:
-        """Move the clock on to the next dose; the timers due by then run (midnight among them)."""
-        self.clock.jump(self.hass, self.clock.utcnow() + self.sizes.log_every)
-        await self.hass.async_block_till_done()
-        local = self.clock.utcnow().astimezone(ZONE)
-        self._check_rolled_over(entry_ids, datetime.combine(local.date(), dtime(), tzinfo=ZONE))
-        self.note_now()
+    async def _state_writes_per_dose(self, entry_id: str, doses: int = 12) -> float:
+        """How many entity states a dose writes, on average (as the timed doses are logged)."""
+        hass = self.hass
+        written: list[int] = [0]
+
+        @callback
+        def count(_event: Event) -> None:
+            written[0] += 1
+
+        unsubs = [hass.bus.async_listen(kind, count) for kind in (EVENT_STATE_CHANGED,)]
+        total = 0
+        try:
+            for _ in range(doses):
+                self.clock.jump(hass, self.clock.utcnow() + self.sizes.log_every)
+                await hass.async_block_till_done()
+                written[0] = 0
+                await hass.services.async_call(
+                    DOMAIN,
+                    "log_dose",
+                    {"config_entry_id": entry_id, "form": "glycinate", "amount_mg": 1},
+                    blocking=True,
+                    return_response=True,
+                )
+                total += written[0]
+        finally:
+            for unsub in unsubs:
+                unsub()
+        return total / doses
 
     def check_attributes(self, ids: dict[int, str]) -> None:
         """State attributes must not grow with history (the recorder keeps every change)."""
