@@ -99,6 +99,11 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
         self._seen = _Seen(evaluation, inputs, now, ends, event)
         return event
 
+    def _shown_now(self) -> tuple[Any, ...]:
+        # the state (on while the event is under way) follows the event: Home Assistant's own
+        # timers write it at the event's start and end
+        return (self.available, self.event)
+
     def _inputs(self, evaluation: Evaluation) -> tuple[Any, ...]:
         """What the planned events from now on are made of (see ``_planned``)."""
         reminders, today = self.reminders, self.tracker.today
