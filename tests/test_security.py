@@ -119,8 +119,10 @@ async def test_a_user_not_linked_to_the_only_person_cannot_log_by_voice(
 
 
 @pytest.mark.usefixtures("time_zone")
-async def test_a_thousand_concurrent_doses(hass: HomeAssistant) -> None:
-    await setup_entry(hass, limit=350)
+async def test_a_thousand_concurrent_doses(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    entry = await setup_entry(hass, limit=350)
     await asyncio.gather(
         *(
             hass.services.async_call(
@@ -135,3 +137,11 @@ async def test_a_thousand_concurrent_doses(hass: HomeAssistant) -> None:
     assert sensor_state(hass, "oral_magnesium_today") == "1500.0"
     assert sensor_state(hass, "doses_today") == "1000"
     assert log["days"][-1]["oral_doses"] == 1000
+    # every one is in the month's file, which each call wrote before it answered
+    stored = [
+        record["id"]
+        for key, data in hass_storage.items()
+        if key.startswith(f"magnesium.{entry.entry_id}.20")
+        for record in data["data"]["records"]
+    ]
+    assert sorted(stored) == sorted(record["id"] for record in log["records"])
