@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_test_home_assistant,
+)
 
 from custom_components.magnesium.const import (
     CONF_DAILY_LIMIT,
@@ -92,3 +99,57 @@ def sensor_state(hass: HomeAssistant, key: str, person: str = "alex") -> str:
     entity = hass.states.get(f"sensor.{person}_{key}")
     assert entity is not None
     return entity.state
+
+
+@asynccontextmanager
+async def fresh_home_assistant(
+    entry: MockConfigEntry,
+    config_dir: str,
+    time_zone: str = TIME_ZONE,
+    stopped: Callable[[], None] | None = None,
+) -> AsyncIterator[tuple[HomeAssistant, MockConfigEntry]]:
+    """A new Home Assistant on the same storage, with a copy of the entry set up.
+
+    The storage is the test's (``hass_storage``, or the files in ``config_dir``). The copy
+    keeps what Home Assistant keeps of an entry across a restart: its options, subentries
+    (products, medicines) and creation time too. On leaving, Home Assistant stops as it does
+    for a restart (the stop and final-write events; entries are not unloaded), ``stopped`` is
+    called, and then the integration's entries are unloaded so that none of their timers is
+    left on the event loop the test shares.
+    """
+    async with async_test_home_assistant(config_dir=config_dir) as hass:
+        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # find custom_components/magnesium
+        await hass.config.async_set_time_zone(time_zone)
+        again = MockConfigEntry(
+            domain=DOMAIN,
+            entry_id=entry.entry_id,
+            title=entry.title,
+            data=dict(entry.data),
+            options=dict(entry.options),
+            unique_id=entry.unique_id,
+            version=entry.version,
+            minor_version=entry.minor_version,
+            subentries_data=[
+                ConfigSubentryData(
+                    data=dict(subentry.data),
+                    subentry_id=subentry.subentry_id,
+                    subentry_type=subentry.subentry_type,
+                    title=subentry.title,
+                    unique_id=subentry.unique_id,
+                )
+                for subentry in entry.subentries.values()
+            ],
+        )
+        object.__setattr__(again, "created_at", entry.created_at)
+        again.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(again.entry_id)
+        await hass.async_block_till_done()
+        try:
+            yield hass, again
+        finally:
+            await hass.async_stop(force=True)
+            if stopped is not None:
+                stopped()
+            for item in hass.config_entries.async_entries(DOMAIN):
+                if item.state is ConfigEntryState.LOADED:
+                    await hass.config_entries.async_unload(item.entry_id)

@@ -17,26 +17,29 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.magnesium.blueprint_installer import STORAGE_KEY as BLUEPRINTS_KEY
 from custom_components.magnesium.const import DOMAIN, STORAGE_VERSION
+from custom_components.magnesium.stock import stock_key
 from custom_components.magnesium.tracker import ARCHIVE_AFTER
 
 from .conftest import call, sensor_state, setup_entry
+from .test_products import GLYCINATE, product_subentry
 
 # Home Assistant's own file handling, taken before the test fixtures replace it
 _REAL_STORE = {name: Store.__dict__[name] for name in ("_async_load", "_async_write_data")}
 _REAL_REMOVE = Store.__dict__["async_remove"]
 
-FILES = ["index", "month", "old_month", "days", "reminders", "blueprints"]
+FILES = ["index", "month", "old_month", "days", "reminders", "stock", "blueprints"]
 AMOUNTS = {"ancient": 40, "old": 70, "new": 120}
+PHONE = "mobile_app_phone"
 
 
 def _truncated(raw: bytes) -> bytes:
@@ -57,6 +60,16 @@ DAMAGE = {
 
 
 @pytest.fixture
+def phone(hass: HomeAssistant) -> list[ServiceCall]:
+    """The person's phone: the low-stock notices it was sent."""
+    return async_mock_service(hass, "notify", PHONE)
+
+
+def _stock_notices(phone: list[ServiceCall]) -> list[ServiceCall]:
+    return [call for call in phone if call.data["title"] == "Magnesium stock of Alex"]
+
+
+@pytest.fixture
 def real_storage(hass: HomeAssistant) -> Iterator[None]:
     """Let Store read and write the files in the test's config folder."""
     with (
@@ -67,10 +80,17 @@ def real_storage(hass: HomeAssistant) -> Iterator[None]:
         yield
 
 
-async def _prepare(hass: HomeAssistant) -> tuple[MockConfigEntry, dict[str, Any]]:
+async def _prepare(
+    hass: HomeAssistant, phone: list[ServiceCall]
+) -> tuple[MockConfigEntry, dict[str, Any]]:
     """An entry with a dose this month, one in an earlier month, one in a day the index moved
-    to its yearly file, and reminder settings."""
-    entry = await setup_entry(hass)
+    to its yearly file, reminder settings, and a used-up product (its low-stock notice sent)."""
+    entry = await setup_entry(
+        hass,
+        extra_options={"notify_services": [PHONE]},
+        subentries_data=[product_subentry({**GLYCINATE, "stock": 0}, "glyc")],
+    )
+    assert len(_stock_notices(phone)) == 1
     now = dt_util.utcnow()
     ancient = await call(
         hass,
@@ -102,6 +122,7 @@ def _path(hass: HomeAssistant, entry: MockConfigEntry, which: str, doses: dict[s
         "old_month": f"{DOMAIN}.{entry.entry_id}.{doses['old']['taken_at'][:7]}",
         "days": f"{DOMAIN}.{entry.entry_id}.days.{_local_year(doses['ancient'])}",
         "reminders": f"{DOMAIN}.{entry.entry_id}.reminders",
+        "stock": stock_key(entry.entry_id),
         "blueprints": BLUEPRINTS_KEY,
     }
     return Path(hass.config.path(".storage", keys[which]))
@@ -137,9 +158,9 @@ async def _log(hass: HomeAssistant) -> dict[str, Any]:
 @pytest.mark.parametrize("damage", list(DAMAGE))
 @pytest.mark.parametrize("which", FILES)
 async def test_damaged_file_is_kept_aside_and_the_rest_loads(
-    hass: HomeAssistant, which: str, damage: str
+    hass: HomeAssistant, phone: list[ServiceCall], which: str, damage: str
 ) -> None:
-    entry, doses = await _prepare(hass)
+    entry, doses = await _prepare(hass, phone)
     path = _path(hass, entry, which, doses)
     raw = DAMAGE[damage](await _read(hass, path))
     await _write(hass, path, raw)
@@ -164,6 +185,9 @@ async def test_damaged_file_is_kept_aside_and_the_rest_loads(
     assert switch is not None
     assert switch.state == ("off" if which == "reminders" else "on")
     assert today in days or which == "month"
+    # the product is still used up; only a lost low-stock state sends its notice once more
+    assert hass.states.get("binary_sensor.doctor_s_best_glycinate_low_stock").state == "on"
+    assert len(_stock_notices(phone)) == (2 if which == "stock" else 1)
 
     # the user is told what happened and where the file is; the copy is the damaged file
     issues = _our_issues(hass)
@@ -199,15 +223,16 @@ async def test_damaged_file_is_kept_aside_and_the_rest_loads(
     await hass.async_block_till_done()
     assert not _our_issues(hass)
     assert len((await _log(hass))["records"]) == len(kept) + 1
+    assert len(_stock_notices(phone)) == (2 if which == "stock" else 1)
     assert sensor_state(hass, "oral_magnesium_today") == ("10.0" if which == "month" else "130.0")
 
 
 @pytest.mark.usefixtures("real_storage", "time_zone")
 @pytest.mark.parametrize("which", FILES)
 async def test_file_from_a_newer_version_is_refused_and_kept(
-    hass: HomeAssistant, which: str
+    hass: HomeAssistant, phone: list[ServiceCall], which: str
 ) -> None:
-    entry, doses = await _prepare(hass)
+    entry, doses = await _prepare(hass, phone)
     path = _path(hass, entry, which, doses)
     stored = json.loads(await _read(hass, path))
     raw = json.dumps({**stored, "version": STORAGE_VERSION + 1}).encode()
@@ -217,8 +242,9 @@ async def test_file_from_a_newer_version_is_refused_and_kept(
 
     setup = await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    if which in ("index", "month", "reminders"):
-        # the whole log is refused with a message saying what to do
+    if which in ("index", "month", "reminders", "stock"):
+        # the whole log is refused with a message saying what to do: set up without the
+        # newer stock state, the newer version's file would be overwritten at the next change
         assert not setup
         assert entry.state is ConfigEntryState.SETUP_ERROR
         assert entry.reason is not None
@@ -238,8 +264,9 @@ async def test_file_from_a_newer_version_is_refused_and_kept(
         await call(hass, "log_dose", form="glycinate", amount_mg=10)
         assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
-    # never overwritten
+    # never overwritten, and no notice sent again from a state that could not be read
     assert await _read(hass, path) == raw
+    assert len(_stock_notices(phone)) == 1
 
 
 @pytest.mark.usefixtures("time_zone")

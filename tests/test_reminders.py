@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from custom_components.magnesium.compat import vol
 from custom_components.magnesium.const import DOMAIN
 
 from .conftest import TIME_ZONE, call, make_entry
@@ -383,9 +384,14 @@ async def test_skip_and_snooze_actions(hass: HomeAssistant, freezer: FrozenDateT
     await move(hass, freezer, at(8))
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
-            DOMAIN, "snooze_reminder", {"reminder": "morning", "minutes": 0}, blocking=True
+            DOMAIN, "snooze_reminder", {"reminder": "morning", "minutes": 0.5}, blocking=True
         )
-    assert err.value.translation_key == "amount_invalid"
+    assert err.value.translation_key == "snooze_invalid"
+    assert "from 1 to 240" in str(err.value)
+    with pytest.raises(vol.Invalid):  # true is no number of minutes
+        await hass.services.async_call(
+            DOMAIN, "snooze_reminder", {"reminder": "morning", "minutes": True}, blocking=True
+        )
     await hass.services.async_call(
         DOMAIN, "snooze_reminder", {"reminder": "morning", "minutes": 10}, blocking=True
     )

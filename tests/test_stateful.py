@@ -2,14 +2,17 @@
 
 Hypothesis draws sequences of steps: log a dose (by form and amount, or a product's units), a
 topical application, a bath, a refill or a medicine (now or back-dated), undo, delete a record
-(or an unknown id), change the daily limit, restart the integration on the same storage, and
-let the clock run (across midnight, month ends and daylight saving changes). After every step
-the entities and the ``get_log`` response must equal what a few lines of plain Python compute
-from the list of records.
+(or an unknown id), change the daily limit, restart (Home Assistant stops, and a fresh one
+starts on the same storage), and let the clock run (across midnight, month ends and daylight
+saving changes). After every step the entities and the ``get_log`` response must equal what a
+few lines of plain Python compute from the list of records.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,11 +28,12 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.magnesium.blueprint_installer import STORAGE_KEY as BLUEPRINTS_KEY
 from custom_components.magnesium.const import CONF_DAILY_LIMIT, CONF_DAILY_TARGET, DOMAIN
 from custom_components.magnesium.knowledge import ORAL_FORM_KEYS, TOPICAL_FORM_KEYS
 from custom_components.magnesium.ledger import UNDO_DEPTH
 
-from .conftest import TIME_ZONE, call, setup_entry
+from .conftest import TIME_ZONE, call, fresh_home_assistant, make_entry
 from .test_products import GLYCINATE, product_subentry
 
 SEQUENCES = 300
@@ -233,14 +237,94 @@ async def _step(
             },
         )
         model.limit = float(number)
-    elif action == "restart":
-        assert await hass.config_entries.async_unload(entry.entry_id)
-        await hass.async_block_till_done()
-        assert await hass.config_entries.async_setup(entry.entry_id)
     elif action == "clock":
         freezer.tick(timedelta(minutes=number))
         async_fire_time_changed(hass)
     await hass.async_block_till_done()
+
+
+class Running:
+    """The Home Assistant the sequences run in; a restart stops it and starts a fresh one.
+
+    Each is a Home Assistant of its own (the test's is not used). A sequence goes on in the
+    one the last sequence ended in, with a new log.
+    """
+
+    def __init__(self, config_dir: str, hass_storage: dict[str, Any]) -> None:
+        """Nothing runs until ``async_new_log``."""
+        self.config_dir = config_dir
+        self.hass_storage = hass_storage
+        self._stack = AsyncExitStack()
+        self._started = False
+        self.hass: HomeAssistant
+        self.entry: MockConfigEntry
+        self._at_stop: dict[str, Any] = {}
+
+    @property
+    def started(self) -> bool:
+        """Whether a Home Assistant runs."""
+        return self._started
+
+    def _ours(self) -> dict[str, Any]:
+        return copy.deepcopy(
+            {key: value for key, value in self.hass_storage.items() if key.startswith(DOMAIN)}
+        )
+
+    def _stopped(self) -> None:
+        self._at_stop = self._ours()
+
+    async def _async_start(self, entry: MockConfigEntry) -> None:
+        self.hass, self.entry = await self._stack.enter_async_context(
+            fresh_home_assistant(entry, self.config_dir, TIME_ZONE, self._stopped)
+        )
+        self._started = True
+
+    async def async_new_log(
+        self, entry: MockConfigEntry, start: datetime, freezer: FrozenDateTimeFactory
+    ) -> None:
+        """A new log at ``start``: the last sequence's is removed, its storage emptied."""
+        if self._started:
+            for old in self.hass.config_entries.async_entries(DOMAIN):
+                assert await self.hass.config_entries.async_remove(old.entry_id)
+        for key in [
+            key for key in self.hass_storage if key.startswith(DOMAIN) and key != BLUEPRINTS_KEY
+        ]:
+            del self.hass_storage[key]
+        freezer.move_to(start)
+        if not self._started:
+            await self._async_start(entry)
+            return
+        async_fire_time_changed(self.hass)
+        await self.hass.async_block_till_done()
+        entry.add_to_hass(self.hass)
+        assert await self.hass.config_entries.async_setup(entry.entry_id)
+        await self.hass.async_block_till_done()
+        self.entry = entry
+
+    async def async_stop(self) -> None:
+        """Stop it; the stop must have written everything (the unload after it writes nothing)."""
+        self._started = False
+        await self._stack.aclose()
+        assert self._ours() == self._at_stop, "the unload after the stop wrote to storage"
+
+    async def async_close(self) -> None:
+        """Stop it, without checks (after a failure: the next sequence starts afresh)."""
+        self._started = False
+        await self._stack.aclose()
+
+    async def async_restart(self) -> None:
+        """A fresh Home Assistant on what the stopped one left in storage."""
+        await self.async_stop()
+        await self._async_start(self.entry)
+
+
+@pytest.fixture
+async def running(hass: HomeAssistant, hass_storage: dict[str, Any]) -> AsyncIterator[Running]:
+    """The Home Assistants of the sequences (the fixture lasts for all of them)."""
+    running = Running(hass.config.config_dir, hass_storage)
+    yield running
+    if running.started:
+        await running.async_stop()
 
 
 @pytest.mark.usefixtures("time_zone")
@@ -255,20 +339,21 @@ async def _step(
     steps=st.lists(_steps, min_size=1, max_size=STEPS),
 )
 async def test_random_sequences_match_the_model(
-    hass: HomeAssistant,
+    running: Running,
     freezer: FrozenDateTimeFactory,
     start: datetime,
     steps: list[tuple[str, Any, Any, Any]],
 ) -> None:
-    # a fresh log for every sequence (the Home Assistant of the test is shared)
-    for old in hass.config_entries.async_entries(DOMAIN):
-        await hass.config_entries.async_remove(old.entry_id)
-    freezer.move_to(start)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    entry = await setup_entry(hass, subentries_data=[PRODUCT])
+    await running.async_new_log(make_entry(subentries_data=[PRODUCT]), start, freezer)
     model = Model()
-    await _check(hass, model, "start")
-    for step in steps:
-        await _step(hass, entry, model, freezer, step)
-        await _check(hass, model, step)
+    try:
+        await _check(running.hass, model, "start")
+        for step in steps:
+            if step[0] == "restart":
+                await running.async_restart()
+            else:
+                await _step(running.hass, running.entry, model, freezer, step)
+            await _check(running.hass, model, step)
+    except BaseException:
+        await running.async_close()  # the failure is the one to report
+        raise

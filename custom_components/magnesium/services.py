@@ -86,6 +86,13 @@ if TYPE_CHECKING:
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
 
+
+def _number(value: Any) -> float:
+    """A number (text of one is read too; true and false are not numbers)."""
+    if isinstance(value, bool):
+        raise vol.Invalid(f"expected a number, got {value!r}")
+    return float(vol.Coerce(float)(value))
+
 _ENTRY = vol.Optional(ATTR_CONFIG_ENTRY_ID)
 _TAKEN_AT = vol.Optional(ATTR_TAKEN_AT)
 _NOTE = vol.Optional(ATTR_NOTE)
@@ -94,10 +101,10 @@ LOG_DOSE_SCHEMA = vol.Schema(
     {
         _ENTRY: cv.string,
         vol.Optional(ATTR_FORM): cv.string,
-        vol.Optional(ATTR_AMOUNT_MG): vol.Coerce(float),
+        vol.Optional(ATTR_AMOUNT_MG): _number,
         vol.Optional(ATTR_BASIS): vol.In([BASIS_ELEMENTAL, BASIS_COMPOUND]),
         vol.Optional(ATTR_PRODUCT): cv.string,
-        vol.Optional(ATTR_UNITS): vol.Coerce(float),
+        vol.Optional(ATTR_UNITS): _number,
         _TAKEN_AT: cv.datetime,
         _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
     }
@@ -107,7 +114,7 @@ LOG_TOPICAL_SCHEMA = vol.Schema(
         _ENTRY: cv.string,
         vol.Optional(ATTR_FORM, default="chloride"): cv.string,
         vol.Optional(ATTR_AREA): vol.All(cv.string, vol.Length(max=MAX_AREA_LENGTH)),
-        vol.Optional(ATTR_AMOUNT_MG): vol.Coerce(float),
+        vol.Optional(ATTR_AMOUNT_MG): _number,
         _TAKEN_AT: cv.datetime,
         _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
     }
@@ -115,8 +122,8 @@ LOG_TOPICAL_SCHEMA = vol.Schema(
 LOG_BATH_SCHEMA = vol.Schema(
     {
         _ENTRY: cv.string,
-        vol.Optional(ATTR_SALT_G): vol.Coerce(float),
-        vol.Optional(ATTR_MINUTES): vol.Coerce(float),
+        vol.Optional(ATTR_SALT_G): _number,
+        vol.Optional(ATTR_MINUTES): _number,
         _TAKEN_AT: cv.datetime,
         _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
     }
@@ -125,7 +132,7 @@ REFILL_SCHEMA = vol.Schema(
     {
         _ENTRY: cv.string,
         vol.Required(ATTR_PRODUCT): cv.string,
-        vol.Required(ATTR_UNITS): vol.Coerce(float),
+        vol.Required(ATTR_UNITS): _number,
         _TAKEN_AT: cv.datetime,
         _NOTE: vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH)),
     }
@@ -149,7 +156,7 @@ LOG_MEDICINE_SCHEMA = vol.Schema(
     }
 )
 REMINDER_SCHEMA = vol.Schema({_ENTRY: cv.string, vol.Required(ATTR_REMINDER): cv.string})
-SNOOZE_SCHEMA = REMINDER_SCHEMA.extend({vol.Optional(ATTR_MINUTES_DELAY): vol.Coerce(float)})
+SNOOZE_SCHEMA = REMINDER_SCHEMA.extend({vol.Optional(ATTR_MINUTES_DELAY): _number})
 GET_LOG_SCHEMA = vol.Schema(
     {_ENTRY: cv.string, vol.Optional(ATTR_START): cv.datetime, vol.Optional(ATTR_END): cv.datetime}
 )
@@ -429,7 +436,7 @@ async def _async_snooze_reminder(call: ServiceCall) -> None:
     delay = None
     if (minutes := call.data.get(ATTR_MINUTES_DELAY)) is not None:
         if not math.isfinite(minutes) or not 1 <= minutes <= MAX_SNOOZE_MINUTES:
-            raise _invalid("amount_invalid", amount=minutes, maximum=MAX_SNOOZE_MINUTES)
+            raise _invalid("snooze_invalid", minutes=minutes, maximum=MAX_SNOOZE_MINUTES)
         delay = timedelta(minutes=minutes)
     if not data.reminders.async_snooze(key, delay):
         raise _invalid("reminder_not_due", reminder=key.value)

@@ -59,8 +59,14 @@ class StockWatcher:
         self._dirty = False
 
     async def async_load(self) -> None:
-        """Read which products were low when last seen, and the notice's words."""
+        """Read which products were low when last seen, and the notice's words.
+
+        A damaged file is kept aside and reported (a repair issue): every product is then
+        taken as not low before, so a product that is low gets its notice once more.
+        """
         data = await self._store.async_load()
+        if self._store.damaged_copy:
+            self.tracker.async_report_damaged("stock", self._store.damaged_copy)
         low = data.get("low") if isinstance(data, dict) else None
         self.low = {str(item) for item in low} if isinstance(low, list) else set()
         prefix = f"component.{DOMAIN}.common."

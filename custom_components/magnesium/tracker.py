@@ -451,8 +451,8 @@ class MagnesiumTracker:
     ) -> None:
         """Tell the user (a repair issue) that a file of this log was damaged and kept at path.
 
-        ``kind`` is "index", "month", "days" (a year's older day totals) or "reminders": each
-        has its own notice saying what was lost.
+        ``kind`` is "index", "month", "days" (a year's older day totals), "reminders" or
+        "stock" (the products' low-stock state): each has its own notice saying what was lost.
         """
         placeholders = {"name": self.settings.name, "path": path}
         part = month
