@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -456,3 +456,29 @@ async def test_a_dose_the_spacing_takes_whole_is_not_missed(
     await call(hass, "log_dose", form="glycinate", amount_mg=100)
     kept = attrs(hass, "sensor.alex_adherence_7_days")
     assert (kept["planned"], kept["kept"]) == (4, 3)
+
+
+async def test_a_medicine_logged_soon_after_magnesium_warns(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Magnesium at 09:00, then a tetracycline at 11:00 (it wants 4 h after magnesium)."""
+    await setup(hass, freezer, at(9))
+    await call(hass, "log_dose", form="glycinate", amount_mg=100)
+    freezer.move_to(at(11))
+    response = await call(hass, "log_medicine", medicine="doxycycline")
+    warning = response["warning"]
+    assert warning["medicine"] == "tetracycline"
+    assert datetime.fromisoformat(warning["dose_at"]) == at(9)
+    assert warning["message"] == (
+        "The magnesium taken at 09:00 is too close to this tetracycline at 11:00; "
+        "magnesium is allowed again from 13:00."
+    )
+    await hass.async_block_till_done()
+    event = attrs(hass, "event.alex_reminder")
+    assert event["event_type"] == "spacing_conflict"
+    assert event["dose_at"] == at(9).astimezone(UTC).isoformat()
+    assert state(hass, "binary_sensor.alex_dose_too_close_to_a_medicine") == "on"
+    # far enough apart: no warning
+    freezer.move_to(at(15))
+    response = await call(hass, "log_medicine", medicine="doxycycline")
+    assert "warning" not in response

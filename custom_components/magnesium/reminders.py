@@ -49,7 +49,7 @@ from .const import (
     EVENT_MOBILE_APP_ACTION,
     WEEKDAYS,
 )
-from .knowledge import EPSOM_BATH_MINUTES, EPSOM_BATH_SALT_G, FORMS_BY_KEY
+from .knowledge import EPSOM_BATH_MINUTES, EPSOM_BATH_SALT_G, FORMS_BY_KEY, INTERACTIONS_BY_KEY
 from .ledger import Kind, Record, Source, make_record
 from .products import Product, dose_record
 from .schedule import (
@@ -80,6 +80,7 @@ from .spacing import (
     conflict,
     first_allowed,
     planned_windows,
+    window as spacing_window,
     windows_around,
 )
 from .texts import answers_for, async_load_texts
@@ -449,6 +450,40 @@ class ReminderManager:
     def medicine_name(self, key: str) -> str:
         """A medicine's name in Home Assistant's language."""
         return self._texts.get(f"medicine_{key}", key)
+
+    async def async_check_medicine(self, record: Record) -> tuple[datetime, Window] | None:
+        """The last oral dose inside the window a logged medicine opens, with that window.
+
+        Fires ``spacing_conflict`` when there is one (magnesium was taken too shortly before).
+        """
+        item = INTERACTIONS_BY_KEY.get(record.form)
+        if record.kind is not Kind.MEDICINE or item is None or not item.spaced:
+            return None
+        opened = spacing_window(record.form, record.taken_at, planned=False)
+        records, _days = await self.tracker.async_get_log(opened.start, opened.end)
+        doses = [r.taken_at for r in records if r.kind is Kind.ORAL and r.taken_at in opened]
+        if not doses:
+            return None
+        moment = max(doses)
+        data = {
+            "record_id": record.id,
+            "taken_at": record.taken_at.isoformat(),
+            "dose_at": moment.isoformat(),
+            **spacing_fields(opened),
+            "message": self.medicine_conflict_message(opened, moment),
+        }
+        for fire in list(self._reminder_listeners):
+            fire(EVENT_SPACING_CONFLICT, data)
+        return moment, opened
+
+    def medicine_conflict_message(self, window: Window, dose_at: datetime) -> str:
+        """A medicine logged too soon after magnesium: when that was, and what now."""
+        return self._texts["spacing_medicine_conflict"].format(
+            dose_time=_clock(dose_at),
+            medicine=self.medicine_name(window.medicine),
+            medicine_time=_clock(window.medicine_at),
+            time=_clock(window.allowed_from),
+        )
 
     def spacing_message(self, window: Window, moment: datetime) -> str:
         """Why magnesium at ``moment`` is too close to a medicine, and when it is allowed."""

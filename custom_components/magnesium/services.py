@@ -93,6 +93,7 @@ def _number(value: Any) -> float:
         raise vol.Invalid(f"expected a number, got {value!r}")
     return float(vol.Coerce(float)(value))
 
+
 _ENTRY = vol.Optional(ATTR_CONFIG_ENTRY_ID)
 _TAKEN_AT = vol.Optional(ATTR_TAKEN_AT)
 _NOTE = vol.Optional(ATTR_NOTE)
@@ -342,10 +343,18 @@ async def _async_log_medicine(call: ServiceCall) -> ServiceResponse:
     )
     await data.tracker.async_add(record)
     allowed = data.reminders.allowed_from()
-    return {
+    response: dict[str, Any] = {
         **record_response(record),
         "allowed_from": allowed[0].isoformat() if allowed else None,
     }
+    if (found := await data.reminders.async_check_medicine(record)) is not None:
+        dose_at, window = found
+        response["warning"] = {
+            "message": data.reminders.medicine_conflict_message(window, dose_at),
+            "dose_at": dose_at.isoformat(),
+            **spacing_fields(window),
+        }
+    return response
 
 
 async def _async_refill(call: ServiceCall) -> ServiceResponse:
