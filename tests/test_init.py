@@ -12,7 +12,6 @@ import tempfile
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import HomeAssistant
@@ -22,12 +21,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
-    async_test_home_assistant,
 )
 
 from custom_components.magnesium.const import DOMAIN, STORAGE_VERSION
 
-from .conftest import TIME_ZONE, call, make_entry, sensor_state, setup_entry
+from .conftest import TIME_ZONE, call, fresh_home_assistant, make_entry, sensor_state, setup_entry
 
 BERLIN = dt_util.get_time_zone(TIME_ZONE)
 
@@ -45,31 +43,8 @@ async def restarted(
 ) -> AsyncIterator[HomeAssistant]:
     """A fresh Home Assistant on the same storage, with the same entry set up."""
     with tempfile.TemporaryDirectory() as scratch:
-        async with _restarted(entry, time_zone, config_dir or scratch) as hass:
+        async with fresh_home_assistant(entry, config_dir or scratch, time_zone) as (hass, _):
             yield hass
-
-
-@asynccontextmanager
-async def _restarted(
-    entry: MockConfigEntry, time_zone: str, config_dir: str
-) -> AsyncIterator[HomeAssistant]:
-    async with async_test_home_assistant(config_dir=config_dir) as hass:
-        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
-        await hass.config.async_set_time_zone(time_zone)
-        again = MockConfigEntry(
-            domain=DOMAIN,
-            entry_id=entry.entry_id,
-            title=entry.title,
-            data=dict(entry.data),
-            options=dict(entry.options),
-            unique_id=entry.unique_id,
-        )
-        again.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(again.entry_id)
-        await hass.async_block_till_done()
-        yield hass
-        await hass.config_entries.async_unload(again.entry_id)
-        await hass.async_stop(force=True)
 
 
 async def test_restart_keeps_records_and_states(
