@@ -438,3 +438,20 @@ async def test_button_takes_the_slots_product(
         ("Doctor's Best glycinate", 1, 100, "button")
     ]
     assert state(hass, STOCK) == "19"
+
+
+async def test_the_calendar_names_the_slots_product(hass: HomeAssistant, at_day: None) -> None:
+    """A planned dose taken from a product is on the calendar in its units."""
+    await setup_with_products(hass, (GLYCINATE, "glyc"))
+    calendar = "calendar.alex_magnesium"
+    assert hass.states.get(calendar).attributes["message"] == "Evening magnesium: 150 mg glycinate"
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.alex_evening_dose_product", "option": "Doctor's Best glycinate"},
+        blocking=True,
+    )
+    # 150 mg planned: one whole 100 mg capsule
+    assert hass.states.get(calendar).attributes["message"] == (
+        "Evening magnesium: 1 capsule(s) of Doctor's Best glycinate (100 mg)"
+    )

@@ -114,6 +114,7 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
             today.medicine_intakes,
             today.day,
             self.tracker.ledger.tz,
+            tuple(reminders.slot_products.items()),
         )
 
     async def async_get_events(
@@ -201,12 +202,7 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
                         continue  # no allowed time left in its window: not reminded of
                     planned = slot_amount(slot_plan, plan.daily_target, plan.target_on(day))
                     amount = suggest(planned, 0.0, plan.daily_limit).amount_mg
-                summary = reminders.calendar_text(
-                    "calendar_dose",
-                    title=reminders.title(key),
-                    amount=f"{amount:g}",
-                    form=reminders.form_name(slot_plan.form),
-                )
+                summary = reminders.dose_summary(key, slot, amount, slot_plan.form)
                 description = None
                 if moved is not None:
                     description = reminders.moved_text(

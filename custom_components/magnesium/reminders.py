@@ -727,6 +727,23 @@ class ReminderManager:
             time=_clock(moved_to),
         )
 
+    def dose_summary(self, key: Reminder, slot: Slot, amount: float, form: str) -> str:
+        """A planned dose on the calendar: the slot's product's units, else mg and form."""
+        product = self.slot_product(slot)
+        units = product.units_for(amount) if product is not None else 0
+        if product is not None and units > 0:
+            return self.calendar_text(
+                "calendar_product_dose",
+                title=self.title(key),
+                units=_mg(units),
+                unit=self._texts.get(f"unit_{product.unit}", product.unit),
+                product=product.name,
+                amount=_mg(product.elemental_mg(units)),
+            )
+        return self.calendar_text(
+            "calendar_dose", title=self.title(key), amount=f"{amount:g}", form=self.form_name(form)
+        )
+
     def calendar_text(self, key: str, **values: str) -> str:
         """A calendar event's summary in Home Assistant's language."""
         return self._texts[key].format(**values)
