@@ -502,10 +502,7 @@ class ReminderManager:
             ledger = self.tracker.ledger
             since = self._adherence_since()
             plan, now = self.plan, dt_util.utcnow()
-
-            def lookup(day: date) -> DayInput:
-                return DayInput(ledger.dose_minutes.get(day, ()), ledger.day_total(day).baths)
-
+            today, lookup = ledger.local_day(now), self.tracker.day_input
             horizon, codes = self.tracker.days_since, ""
             if horizon is not None:
                 older_key = self._older_key(since)
@@ -516,18 +513,11 @@ class ReminderManager:
                 # until they are worked out again, the letters as they were
                 codes = self._older_days[1] if self._older_days is not None else ""
             # the days before today change only with the plan, the day, a back-dated change
-            key = (
-                plan,
-                self.medicines,
-                ledger.tz,
-                ledger.local_day(now),
-                since,
-                self.tracker.past_changes,
-            )
+            key = (plan, self.medicines, ledger.tz, today, since, self.tracker.past_changes)
             if self._past is None or self._past[0] != (key, codes):
                 past = past_days(
                     plan,
-                    ledger.local_day(now),
+                    today,
                     ledger.tz,
                     lookup,
                     since,

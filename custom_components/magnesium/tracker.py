@@ -622,8 +622,7 @@ class MagnesiumTracker:
         last = self.ledger.local_day(end) if end else None
         await self._async_load_archived_days(first, last)
         days = self.ledger.days_between(first, last)
-        if self._days_since is not None and not self._dirty_years:
-            self.ledger.drop_days(self._days_since)
+        self._forget_archived_days()
         return records, days
 
     @property
@@ -631,19 +630,25 @@ class MagnesiumTracker:
         """The first day whose figures are in memory (None: every day's are)."""
         return self._days_since
 
+    def day_input(self, day: date) -> DayInput:
+        """What adherence needs of a day in memory: its dose minutes and baths."""
+        return DayInput(self.ledger.dose_minutes.get(day, ()), self.ledger.day_total(day).baths)
+
     async def async_archived_days(self, first: date, last: date) -> dict[date, DayInput]:
         """What adherence needs of the days ``first`` to ``last`` (reads their yearly files)."""
         await self._async_load_archived_days(first, last)
         days = {}
         day = first
         while day <= last:
-            days[day] = DayInput(
-                self.ledger.dose_minutes.get(day, ()), self.ledger.day_total(day).baths
-            )
+            days[day] = self.day_input(day)
             day += timedelta(days=1)
+        self._forget_archived_days()
+        return days
+
+    def _forget_archived_days(self) -> None:
+        """Drop the yearly files' days read into memory again (unless one of them changed)."""
         if self._days_since is not None and not self._dirty_years:
             self.ledger.drop_days(self._days_since)
-        return days
 
     # -- storage ----------------------------------------------------------------------
     def _month_store(self, month: str) -> MagnesiumStore:
