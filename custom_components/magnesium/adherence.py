@@ -130,8 +130,11 @@ def day_result(
     planned = satisfied = still_open = 0
     morning, evening = plan.morning, plan.evening
     spans = day_spans(day, morning.at, evening.at, tz)
-    start, end = day_bounds(day, tz) if now is not None else (None, None)
-    elapsed = None if now is None or start is None else (now - start) // _US
+    elapsed: int | None = None  # microseconds of the day gone by at ``now``; None: all
+    day_over = True
+    if now is not None:
+        start, end = day_bounds(day, tz)
+        elapsed, day_over = (now - start) // _US, now >= end
     for slot in (morning, evening):
         if not slot.enabled:
             continue
@@ -147,7 +150,7 @@ def day_result(
     if plan.bath.enabled and day.weekday() in plan.bath.weekdays:
         if data.baths > 0:
             planned, satisfied = planned + 1, satisfied + 1
-        elif now is None or end is None or now >= end:
+        elif day_over:
             planned += 1
         else:
             still_open += 1
@@ -165,6 +168,11 @@ class PastDays:
     planned: dict[int, int]
     satisfied: dict[int, int]
     streak: int
+
+
+def _nothing_held(_day: date) -> Collection[Slot]:
+    """No slot is held (there are no medicines to keep apart)."""
+    return ()
 
 
 # a day's letter in ``day_codes``
@@ -193,7 +201,7 @@ def day_codes(
     since: date | None,
     *,
     days: int = STREAK_CAP,
-    held: Callable[[date], Collection[Slot]] = lambda _day: (),
+    held: Callable[[date], Collection[Slot]] = _nothing_held,
 ) -> str:
     """The letters of the ``days`` days before ``horizon``, the newest first."""
     codes = []
@@ -215,7 +223,7 @@ def past_days(
     periods: Sequence[int] = PERIODS,
     horizon: date | None = None,
     codes: str = "",
-    held: Callable[[date], Collection[Slot]] = lambda _day: (),
+    held: Callable[[date], Collection[Slot]] = _nothing_held,
 ) -> PastDays:
     """Count the days before ``today`` (every window of theirs has closed).
 
@@ -254,7 +262,7 @@ def adherence(
     *,
     periods: Sequence[int] = PERIODS,
     past: PastDays | None = None,
-    held: Callable[[date], Collection[Slot]] = lambda _day: (),
+    held: Callable[[date], Collection[Slot]] = _nothing_held,
 ) -> Adherence:
     """Adherence over the last ``periods`` local days (today included) and the streak.
 
