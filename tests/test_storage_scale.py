@@ -33,6 +33,17 @@ def index(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any
     return data
 
 
+async def mornings_only(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> MockConfigEntry:
+    """Alex at NOW, with the morning dose reminder only (the evening one off)."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(NOW)
+    entry = await setup_entry(hass)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.alex_evening_dose_reminder"}, blocking=True
+    )
+    return entry
+
+
 async def test_old_day_totals_move_to_yearly_files(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
 ) -> None:
@@ -230,12 +241,7 @@ async def test_streak_and_adherence_read_the_index_after_older_days_moved(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
 ) -> None:
     """A year of morning doses: the capped streak and adherence, also after a restart."""
-    await hass.config.async_set_time_zone(TIME_ZONE)
-    freezer.move_to(NOW)
-    entry = await setup_entry(hass)
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": "switch.alex_evening_dose_reminder"}, blocking=True
-    )
+    entry = await mornings_only(hass, freezer)
     morning = NOW.replace(hour=8)
     began = morning - timedelta(days=max(ARCHIVE_AFTER, STREAK_CAP) + 60)
     await log(hass, 100, began)  # the log began here
@@ -263,12 +269,7 @@ async def test_a_back_dated_change_counts_the_past_again(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The days before today are counted once, and again when a record of theirs changes."""
-    await hass.config.async_set_time_zone(TIME_ZONE)
-    freezer.move_to(NOW)
-    entry = await setup_entry(hass)
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": "switch.alex_evening_dose_reminder"}, blocking=True
-    )
+    entry = await mornings_only(hass, freezer)
     morning = NOW.replace(hour=8)
     first = await log(hass, 100, morning - timedelta(days=2))
     await log(hass, 100, morning)
@@ -290,12 +291,7 @@ async def test_the_streak_reads_older_days_once_and_again_when_they_change(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The days older than the index's are read once for the streak, and again on a change."""
-    await hass.config.async_set_time_zone(TIME_ZONE)
-    freezer.move_to(NOW)
-    entry = await setup_entry(hass)
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": "switch.alex_evening_dose_reminder"}, blocking=True
-    )
+    entry = await mornings_only(hass, freezer)
     morning, late = NOW.replace(hour=8), NOW.replace(hour=22, minute=30)
     missed = 200  # a day older than the index's with no dose
     for days in range(STREAK_CAP + 5, 0, -1):
