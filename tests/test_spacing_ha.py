@@ -482,3 +482,27 @@ async def test_a_medicine_logged_soon_after_magnesium_warns(
     freezer.move_to(at(15))
     response = await call(hass, "log_medicine", medicine="doxycycline")
     assert "warning" not in response
+
+
+async def test_the_calendar_keeps_to_the_next_days_medicine_too(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An antibiotic at 01:00 blocks 19:00-03:00 of the evening before: on every day ahead,
+    tomorrow and later, the 21:00 dose has no time left, as the reminders have it."""
+    await setup(hass, freezer, at(7), medicine("quinolone", "01:00"))
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": "calendar.alex_magnesium",
+            "start_date_time": at(0).isoformat(),
+            "end_date_time": at(0, days=4).isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    events = response["calendar.alex_magnesium"]["events"]
+    assert [event["summary"].split(":")[0] for event in events] == ["Morning magnesium"] * 4
+    # today's evening the reminders hold too
+    await move(hass, freezer, at(22))
+    assert state(hass, "binary_sensor.alex_evening_dose_due") == "off"

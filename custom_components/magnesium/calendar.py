@@ -30,7 +30,7 @@ from .schedule import (
     suggest,
     windows as slot_windows,
 )
-from .spacing import first_allowed, planned_windows
+from .spacing import first_allowed
 
 PARALLEL_UPDATES = 0
 
@@ -178,11 +178,9 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
         day = max(start, now).astimezone(tz).date()
         events: list[_Planned] = []
         while day <= last_day and (limit is None or len(events) < limit):
-            windows = (
-                reminders.blocked(now)
-                if day <= today + timedelta(days=1)
-                else planned_windows(reminders.medicines, day - timedelta(days=1), day, tz)
-            )
+            # the planned times of the day before, of the day and of the day after (a window
+            # can reach across midnight either way), and the medicines logged as taken
+            windows = reminders.blocked(now) if day == today else reminders.blocked_on(day)
             found: list[_Planned] = []
             for slot in Slot:
                 slot_plan = plan.slot(slot)

@@ -404,6 +404,12 @@ class ReminderManager:
             self.medicines, self.tracker.today.medicine_intakes, now, self.tracker.ledger.tz
         )
 
+    def blocked_on(self, day: date) -> list[Window]:
+        """The medicine windows that can hold a moment of a local day (as ``blocked``)."""
+        tz = self.tracker.ledger.tz
+        start = datetime.combine(day, time(), tzinfo=tz)
+        return windows_around(self.medicines, self.tracker.today.medicine_intakes, start, tz)
+
     def allowed_from(self, now: datetime | None = None) -> tuple[datetime, Window] | None:
         """When magnesium is next allowed, and the window that holds it back; None: now."""
         now = now or dt_util.utcnow()
