@@ -66,7 +66,7 @@ def phone(hass: HomeAssistant) -> list[ServiceCall]:
 
 
 def _stock_notices(phone: list[ServiceCall]) -> list[ServiceCall]:
-    return [call for call in phone if call.data["title"] == "Magnesium stock of Alex"]
+    return [call for call in phone if call.data.get("title") == "Magnesium stock of Alex"]
 
 
 @pytest.fixture
