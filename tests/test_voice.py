@@ -142,7 +142,11 @@ GENERAL: list[tuple[str, str]] = [
     ),
     ("Magnesium and alendronate", "Keep alendronate at least 2 hours apart from magnesium."),
     ("Can I take magnesium with gabapentin?", "Take gabapentin at least 2 hours after magnesium."),
-    ("Can I take magnesium with ibuprofen?", "I have no advice about ibuprofen and magnesium."),
+    (
+        "Can I take magnesium with ibuprofen?",
+        "I have no spacing advice for ibuprofen and magnesium; that does not mean they can be "
+        "taken together. Ask a pharmacist.",
+    ),
     ("Do Epsom salt baths help?", EPSOM),
     ("Are epsom baths good for sciatica", EPSOM),
     ("How much Epsom salt in a bath?", EPSOM_AMOUNT),
@@ -256,7 +260,8 @@ async def test_logging_by_voice(hass: HomeAssistant, freezer: FrozenDateTimeFact
         "Your evening magnesium is already logged, at 21:00."
     )
     assert await ask(hass, "I had an epsom salt bath") == (
-        "Logged an Epsom bath. It relaxes the muscles and does not count toward the limit."
+        "Logged an Epsom bath. A warm bath may help relax the muscles; it does not count toward "
+        "the limit."
     )
     assert await ask(hass, "Undo the last magnesium entry") == (
         "Removed the last entry: an Epsom bath."
@@ -356,49 +361,3 @@ async def test_sentences_work_when_conversation_loads_later(
     assert (await ask(hass, "Which magnesium is best for sleep?")).startswith(SLEEP)
 
 
-# Sentences of Home Assistant's own intents and other everyday questions that must not be caught
-NOT_OURS = [
-    "Is the kitchen light on or off?",
-    "Tell me about the weather",
-    "What is the difference between a heat pump and a boiler",
-    "What does the vacuum do",
-    "Turn on the kitchen light",
-    "When is the next bus",
-]
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [sentence for sentence, _ in GENERAL]
-    + [
-        "How much magnesium have I taken today?",
-        "How much magnesium has Sam taken today?",
-        "When is my next magnesium dose?",
-        "Have I taken my evening magnesium?",
-        "I took 200 milligrams of magnesium glycinate",
-        "I took 500 mg of magnesium citrate tablet",
-        "I took two capsules of my glycinate",
-        "log 1 scoop of citrate powder",
-        "I took my evening magnesium",
-        "I had an epsom salt bath",
-        "Undo the last magnesium entry",
-    ],
-)
-def test_each_sentence_fits_one_group(sentence: str) -> None:
-    """Every matching trigger runs: a sentence must fit one group only (no double log)."""
-    from hassil.recognize import recognize_all
-
-    from .test_voice_de import _all_groups
-
-    matched = {result.intent.name for result in recognize_all(sentence, _all_groups("en"))}
-    assert len(matched) == 1, matched
-    assert next(iter(matched)).startswith("en ")
-
-
-@pytest.mark.parametrize("sentence", NOT_OURS)
-def test_other_sentences_are_not_caught(sentence: str) -> None:
-    from hassil.recognize import recognize_all
-
-    from .test_voice_de import _all_groups
-
-    assert [result.intent.name for result in recognize_all(sentence, _all_groups("en"))] == []

@@ -10,16 +10,12 @@ import string
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from hassil import Intents
-from hassil.intents import WildcardSlotList
-from hassil.recognize import recognize_all
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
 import yaml
 
 from custom_components.magnesium import intent as intent_module
-from custom_components.magnesium.assist import expand_groups
 from custom_components.magnesium.const import DOMAIN
 
 from .conftest import TIME_ZONE, call
@@ -51,15 +47,6 @@ def _placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
-def _groups(language: str) -> dict[tuple[str, tuple[tuple[str, Any], ...]], set[str]]:
-    """Each group, by its intent and fixed slots, with the wildcards its sentences use."""
-    groups: dict[tuple[str, tuple[tuple[str, Any], ...]], set[str]] = {}
-    for group in _load("sentences", language)["groups"]:
-        key = (group["intent"], tuple(sorted((group.get("slots") or {}).items())))
-        assert key not in groups, key
-        groups[key] = {name for text in group["sentences"] for name in WILDCARD.findall(text)}
-    return groups
-
 
 def test_every_english_response_has_a_german_one_with_the_same_placeholders() -> None:
     english = _texts(_load("responses", "en"))
@@ -72,17 +59,6 @@ def test_every_english_response_has_a_german_one_with_the_same_placeholders() ->
     assert german["yesterday"] == "gestern"
     assert german["days_ago"] == "vor {days} Tagen"
 
-
-def test_every_english_group_has_a_german_one() -> None:
-    """Same intents, same fixed slots, same wildcards."""
-    assert _groups("de") == _groups("en")
-    english = _load("sentences", "en")
-    german = _load("sentences", "de")
-    assert german["language"] == "de"
-    assert set(german["medicine_topics"]) == set(english["medicine_topics"])
-    assert {"tablette", "tabletten", "kapsel", "kapseln"} <= {
-        word.lower() for word in german["compound_words"]
-    }
 
 
 # Questions whose answers do not depend on what was logged: (sentence, start of the answer)
@@ -161,10 +137,14 @@ GENERAL: list[tuple[str, str]] = [
     ),
     (
         "Magnesium und Alendronat",
-        "Halte zwischen Alendronat und Magnesium mindestens 2 Stunden Abstand.",
+        "Halte zwischen Alendronsäure und Magnesium mindestens 2 Stunden Abstand.",
     ),
     ("Verträgt sich Magnesium mit Gabapentin?", "Nimm Gabapentin mindestens 2 Stunden nach"),
-    ("Kann ich Magnesium mit Ibuprofen nehmen?", "Zu Ibuprofen und Magnesium habe ich keinen Rat."),
+    (
+        "Kann ich Magnesium mit Ibuprofen nehmen?",
+        "Zum Abstand zwischen Ibuprofen und Magnesium habe ich keinen Rat; das heißt nicht, "
+        "dass du sie zusammen nehmen kannst. Frag in der Apotheke nach.",
+    ),
     ("Helfen Bittersalzbäder?", EPSOM),
     ("Hilft ein Bittersalzbad bei Ischias?", EPSOM),
     ("Sind Bittersalzbäder gut bei Ischias?", EPSOM),
@@ -205,25 +185,6 @@ ABOUT_THE_DAY = [
 ]
 
 
-def _all_groups(language: str = "de") -> Intents:
-    """Every group of every language, as the agent holds the triggers (one per group)."""
-    intents: dict[str, Any] = {}
-    for path in sorted((ROOT / "sentences").glob("*.yaml")):
-        expanded = expand_groups(_load("sentences", path.stem))
-        for index, (intent_type, _slots, sentences) in enumerate(expanded):
-            intents[f"{path.stem} {index} {intent_type}"] = {"data": [{"sentences": sentences}]}
-    groups = Intents.from_dict({"language": language, "intents": intents})
-    for name in ("form", "other_form", "medicine", "name", "amount", "units", "product"):
-        groups.slot_lists[name] = WildcardSlotList(name)
-    return groups
-
-
-@pytest.mark.parametrize("sentence", [sentence for sentence, _ in GENERAL] + ABOUT_THE_DAY)
-def test_each_sentence_fits_one_german_group(sentence: str) -> None:
-    """Every matching group runs: a sentence must fit one only (a log would be written twice)."""
-    matched = {result.intent.name for result in recognize_all(sentence, _all_groups())}
-    assert len(matched) == 1, matched
-    assert next(iter(matched)).startswith("de ")
 
 
 @pytest.fixture
@@ -359,8 +320,8 @@ async def test_logging_by_voice(hass: HomeAssistant, freezer: FrozenDateTimeFact
         "Dein Abendmagnesium ist schon eingetragen, um 21:00 Uhr."
     )
     assert await frage(hass, "Ich hatte ein Bittersalzbad") == (
-        "Bittersalzbad eingetragen. Es entspannt die Muskeln und wird nicht auf die Grenze "
-        "angerechnet."
+        "Bittersalzbad eingetragen. Ein warmes Bad kann helfen, die Muskeln zu entspannen; es "
+        "wird nicht auf die Grenze angerechnet."
     )
     assert await frage(hass, "Mach den letzten Magnesiumeintrag rückgängig") == (
         "Letzten Eintrag entfernt: ein Bittersalzbad."
@@ -472,17 +433,3 @@ async def test_several_persons(hass: HomeAssistant, hass_admin_user: Any) -> Non
     )
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Wofür ist das gut",
-        "Ist das Licht an oder aus",
-        "Erzähl mir was über das Wetter",
-        "Was ist der Unterschied zwischen Tee und Kaffee",
-        "Schalte das Licht im Wohnzimmer ein",
-        "Was macht der Staubsauger",
-    ],
-)
-def test_other_sentences_are_not_caught(sentence: str) -> None:
-    """Questions meant for something else reach Home Assistant's own intents."""
-    assert [result.intent.name for result in recognize_all(sentence, _all_groups())] == []

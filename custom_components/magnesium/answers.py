@@ -23,10 +23,31 @@ from .knowledge import (
 )
 
 GOALS = ("nerve_pain", "sleep", "spasm", "daytime", "stomach")
-SAFETY_TOPICS = ("limit", "side_effects", "kidney", "antibiotics", "heart", "gabapentin", "split")
+SAFETY_TOPICS = (
+    "limit",
+    "side_effects",
+    "kidney",
+    "antibiotics",
+    "heart",
+    "gabapentin",
+    "split",
+    "overdose",
+    "pregnancy",
+)
 BATH_TOPICS = ("epsom_help", "epsom_amount", "topical")
 # Safety answers that end with the advice to ask a doctor or pharmacist (facts.md)
-_ASK_DOCTOR = frozenset({"side_effects", "kidney", "antibiotics", "heart", "gabapentin", "limit"})
+_ASK_DOCTOR = frozenset(
+    {
+        "side_effects",
+        "kidney",
+        "antibiotics",
+        "heart",
+        "gabapentin",
+        "limit",
+        "overdose",
+        "pregnancy",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,15 +171,34 @@ class Answers:
             text = self.say(f"safety.{topic}", limit=UPPER_LIMIT_ADULT_MG)
         return self.with_doctor(text) if topic in _ASK_DOCTOR else text
 
+    def amount_check(
+        self, amount_mg: float, limit: float, name: str | None = None, taken_mg: float = 0
+    ) -> str:
+        """An amount a day against a person's limit (or the adults' upper limit)."""
+        values = {"amount": amount_mg, "limit": limit, "name": name or "", "taken": taken_mg}
+        who = "_person" if name else ""
+        if amount_mg > limit:
+            return self.with_doctor(self.say(f"amount_over{who}", **values))
+        text = self.say(f"amount_within{who}", **values)
+        if taken_mg > 0 and amount_mg + taken_mg > limit:
+            text = f"{text} {self.say('amount_with_today', **values)}"
+        return self.with_doctor(text)
+
+    def evidence(self) -> str:
+        """What the studies show about magnesium and sciatica."""
+        return self.with_doctor(self.say("evidence"))
+
     def interaction(self, medicine: str, topics: Mapping[str, Sequence[str]]) -> str:
         """How far apart from a medicine, or what to do with a condition."""
         query = normalize(medicine)
         for topic, words in topics.items():
             if query in {normalize(word) for word in words}:
                 return self.safety(topic)
+        if self.texts.get("capitalize_names"):
+            medicine = medicine[:1].upper() + medicine[1:]
         found: Interaction | None = find_interaction(medicine)
-        if found is None:
-            return self.with_doctor(self.say("unknown_medicine", medicine=medicine))
+        if found is None:  # never "no interaction": no advice, and who to ask
+            return self.say("unknown_medicine", medicine=medicine)
         return self.with_doctor(self.say(f"interactions.{found.key}", medicine=medicine))
 
     def bath(self, topic: str) -> str:

@@ -23,8 +23,8 @@ from homeassistant.util import dt as dt_util
 from .access import async_may_change, person_of_user
 from .answers import BATH_TOPICS, GOALS, SAFETY_TOPICS, Answers, Dose
 from .compat import vol
-from .const import DOMAIN, MAX_COMPOUND_MG, MAX_ELEMENTAL_MG
-from .knowledge import find_form, normalize
+from .const import DOMAIN, MAX_AREA_LENGTH, MAX_COMPOUND_MG, MAX_ELEMENTAL_MG
+from .knowledge import UPPER_LIMIT_ADULT_MG, find_form, normalize
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
 from .products import Product, dose_record, find_products
 from .runtime import MagnesiumData
@@ -50,6 +50,9 @@ INTENT_LOG_DOSE = "MagnesiumLogDose"
 INTENT_LOG_PLANNED = "MagnesiumLogPlanned"
 INTENT_LOG_BATH = "MagnesiumLogBath"
 INTENT_UNDO = "MagnesiumUndo"
+INTENT_AMOUNT_CHECK = "MagnesiumAmountCheck"
+INTENT_EVIDENCE = "MagnesiumEvidence"
+INTENT_LOG_TOPICAL = "MagnesiumLogTopical"
 
 _NAME = {vol.Optional("name"): cv.string}
 _SLOT = {vol.Required("slot"): vol.In([slot.value for slot in Slot])}
@@ -154,14 +157,41 @@ async def _goal(request: Request) -> str:
 
 async def _safety(request: Request) -> str:
     topic = str(request.slot("topic"))
-    if topic == "limit" and request.hass.config_entries.async_loaded_entries(DOMAIN):
-        try:
-            data = request.person()
-        except UnanswerableError:
-            return request.answers.safety(topic)
+    if topic == "limit" and (data := _person_or_none(request)) is not None:
         settings = data.tracker.settings
         return request.answers.safety(topic, settings.name, settings.daily_limit)
     return request.answers.safety(topic)
+
+
+async def _amount_check(request: Request) -> str:
+    amount = _amount(request.slot("amount"))
+    if amount is None:
+        return await _safety_limit(request)
+    data = _person_or_none(request)
+    if data is None:
+        return request.answers.amount_check(amount, UPPER_LIMIT_ADULT_MG)
+    today = data.tracker.today
+    return request.answers.amount_check(
+        amount, today.daily_limit, data.tracker.settings.name, today.oral_mg
+    )
+
+
+async def _safety_limit(request: Request) -> str:
+    return request.answers.safety("limit")
+
+
+def _person_or_none(request: Request) -> MagnesiumData | None:
+    """The person meant, when there is one to mean; general answers need none."""
+    if not request.hass.config_entries.async_loaded_entries(DOMAIN):
+        return None
+    try:
+        return request.person()
+    except UnanswerableError:
+        return None
+
+
+async def _evidence(request: Request) -> str:
+    return request.answers.evidence()
 
 
 async def _interaction(request: Request) -> str:
@@ -262,6 +292,8 @@ async def _last_bath(request: Request) -> str:
 
 
 async def _slot_taken(request: Request) -> str:
+    if request.slot("slot") is None:  # "have I taken my magnesium today?"
+        return await _today(request)
     data = request.person()
     slot = Slot(request.slot("slot"))
     status = data.reminders.status(SLOT_REMINDERS[slot])
@@ -305,7 +337,7 @@ def _amount(text: Any) -> float | None:
 async def _log_dose(request: Request) -> str:
     data = await request.person_to_change()
     answers = request.answers
-    if request.slot("product") is not None:
+    if request.slot("product") is not None or request.slot("units") is not None:
         return await _log_product(request, data)
     if request.slot("form") is None:
         return answers.say("amount_invalid")
@@ -353,11 +385,17 @@ async def _log_product(request: Request, data: MagnesiumData) -> str:
     products = list(data.tracker.products.values())
     if not products:
         return answers.say("no_products")
-    text = str(request.slot("product"))
-    found = find_products(products, text)
+    text = str(request.slot("product") or "")
+    # "log 2 capsules" names no product: the only one, or the only one sold in that unit
+    unit = request.slot("unit")
+    found = (
+        find_products(products, text)
+        if text
+        else [item for item in products if unit is None or item.unit == unit] or products
+    )
     if len(found) != 1:
         names = answers.spoken_list(sorted(item.name for item in found or products))
-        if found:
+        if found or not text:
             return answers.say("product_ambiguous", products=names)
         return answers.say("unknown_product", product=text, products=names)
     product = found[0]
@@ -459,6 +497,26 @@ async def _log_bath(request: Request) -> str:
     return request.answers.say("bath_logged")
 
 
+async def _log_topical(request: Request) -> str:
+    data = await request.person_to_change()
+    answers = request.answers
+    form = find_form(str(request.slot("form") or "chloride"))
+    if form is None or not form.topical:
+        form = find_form("chloride")
+    assert form is not None
+    area = str(request.slot("area") or "").strip() or None
+    record = make_record(
+        taken_at=dt_util.utcnow(),
+        kind=Kind.TOPICAL,
+        form=form.key,
+        source=Source.VOICE,
+        area=area[:MAX_AREA_LENGTH] if area else None,
+    )
+    await data.tracker.async_add(record)
+    where = answers.say("topical_area", area=area) if area else ""
+    return answers.say("topical_logged", form=answers.form_name(form).capitalize(), area=where)
+
+
 async def _undo(request: Request) -> str:
     data = await request.person_to_change()
     try:
@@ -504,10 +562,25 @@ HANDLERS: tuple[MagnesiumIntentHandler, ...] = (
     MagnesiumIntentHandler(
         INTENT_SAFETY,
         "Safety advice about magnesium: limit (the maximum per day), side_effects, kidney "
-        "(kidney disease), antibiotics, heart (heart medication), gabapentin, or split "
-        "(how to start and split the daily amount).",
+        "(kidney disease), antibiotics, heart (heart medication), gabapentin, split "
+        "(how to start and split the daily amount), overdose (what too much does and its "
+        "signs), or pregnancy (pregnancy and breastfeeding).",
         {vol.Required("topic"): vol.In(SAFETY_TOPICS), **_NAME},
         _safety,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_AMOUNT_CHECK,
+        "Whether an amount of magnesium a day (amount, in milligrams) is within a person's "
+        "daily limit from supplements, or the adults' upper limit when no person is set up.",
+        {vol.Required("amount"): cv.string, **_NAME},
+        _amount_check,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_EVIDENCE,
+        "What the studies show about magnesium for sciatica and nerve pain (whether it helps, "
+        "whether there is proof).",
+        {},
+        _evidence,
     ),
     MagnesiumIntentHandler(
         INTENT_INTERACTION,
@@ -564,8 +637,9 @@ HANDLERS: tuple[MagnesiumIntentHandler, ...] = (
     ),
     MagnesiumIntentHandler(
         INTENT_SLOT_TAKEN,
-        "Whether a person has taken their morning or evening magnesium dose today.",
-        {**_SLOT, **_NAME},
+        "Whether a person has taken their morning or evening magnesium dose today (without a "
+        "slot: what they have taken today).",
+        {vol.Optional("slot"): vol.In([slot.value for slot in Slot]), **_NAME},
         _slot_taken,
     ),
     MagnesiumIntentHandler(
@@ -580,9 +654,18 @@ HANDLERS: tuple[MagnesiumIntentHandler, ...] = (
             vol.Optional("basis"): vol.In(["elemental", "compound"]),
             vol.Optional("product"): cv.string,
             vol.Optional("units"): cv.string,
+            vol.Optional("unit"): cv.string,
             **_NAME,
         },
         _log_dose,
+    ),
+    MagnesiumIntentHandler(
+        INTENT_LOG_TOPICAL,
+        "Logs magnesium put on the skin (oil, gel, spray or lotion of magnesium chloride), "
+        "optionally where (area, such as lower back or calf). It does not count toward the "
+        "daily limit.",
+        {vol.Optional("form"): cv.string, vol.Optional("area"): cv.string, **_NAME},
+        _log_topical,
     ),
     MagnesiumIntentHandler(
         INTENT_LOG_PLANNED,

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import math
 from typing import Any
 
-from .knowledge import COUNTABLE_UNITS, UNITS, find_form, get_form, normalize
+from .knowledge import COUNTABLE_UNITS, UNITS, Form, find_form, get_form, normalize
 from .ledger import Kind, ProductUsage, Record, Source, make_record
 
 CONF_NAME = "name"
@@ -205,30 +205,74 @@ def tidy(value: float) -> float:
     return int(value) if float(value).is_integer() else value
 
 
+# Words around a product's name that are not part of it ("two capsules of my glycinate")
+_NOT_NAME = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "my",
+        "our",
+        "his",
+        "her",
+        "their",
+        "of",
+        "von",
+        "vom",
+        "dem",
+        "den",
+        "der",
+        "die",
+        "das",
+        "mein",
+        "meine",
+        "meinem",
+        "meinen",
+        "meiner",
+        "sein",
+        "seine",
+        "seinem",
+        "ihr",
+        "ihre",
+        "ihrem",
+    }
+)
+
+
 def find_products(products: Iterable[Product], text: str | None) -> list[Product]:
     """The products a name means: the exact name, else every word of it, else its form.
 
-    "Doctor's Best glycinate", "doctors best glycinate", "glycinate" and "bisglycinate"
-    all find that product when no other product matches as well; several matches are all
-    returned, so the caller can ask which one.
+    "Doctor's Best glycinate", "doctors best glycinate", "my glycinate", "glycinate",
+    "bisglycinate" and "Glycinatkapseln" all find that product when no other product matches
+    as well; several matches are all returned, so the caller can ask which one.
     """
     if not text or not text.strip():
         return []
     items = list(products)
-    query = normalize(text)
+    words = [word for word in normalize(text).split() if word not in _NOT_NAME]
+    query = " ".join(words)
     exact = [
         item
         for item in items
-        if item.id == text.strip() or _squash(normalize(item.name)) == _squash(query)
+        if item.id == text.strip() or (query and _squash(normalize(item.name)) == _squash(query))
     ]
     if exact:
         return exact
-    words = set(query.split())
-    by_words = [item for item in items if words and words <= set(normalize(item.name).split())]
+    by_words = [item for item in items if words and set(words) <= set(normalize(item.name).split())]
     if by_words:
         return by_words
-    form = find_form(text)
-    return [item for item in items if form is not None and item.form == form.key]
+    forms = {form.key for word in (query, *words) if (form := _form_of(word)) is not None}
+    return [item for item in items if item.form in forms]
+
+
+def _form_of(word: str) -> Form | None:
+    """The form a word names, also at its start ("Citratpulver", "glycinatkapseln")."""
+    if (form := find_form(word)) is not None:
+        return form
+    for end in range(len(word) - 1, 4, -1):
+        if (form := find_form(word[:end])) is not None and len(word[:end]) >= 5:
+            return form
+    return None
 
 
 def _squash(text: str) -> str:

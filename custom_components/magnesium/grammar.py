@@ -1,0 +1,442 @@
+"""The ways people ask, as hassil templates: one grammar per language, and the one recognizer.
+
+Pure Python on hassil (the matcher of Home Assistant's conversation integration), no Home
+Assistant imports. ``sentences/<language>.yaml`` is written in hassil's own format, as Home
+Assistant's intent sentences are: ``expansion_rules`` (shared phrases such as ``<what_is>`` or
+``<took>``), ``lists`` (forms, goals, medicines, slots; ``wildcard: true`` for free text such as a
+person's or a product's name) and ``intents`` with their sentences. Two things are added to every
+sentence of the file, so that a new intent gets them without writing them again:
+
+* the polite frames people wrap around a question or a command ("um", "can you tell me",
+  "please", "could you"): ``frames.question`` / ``frames.command`` are put around each sentence
+  of an intent of that kind;
+* the names of forms and medicines that ``knowledge`` holds, merged into the ``form`` and
+  ``medicine`` lists next to the file's own words.
+
+``Grammar.recognize`` gives the best match of a text, or None. Of several matches it takes the
+one that leaves the least text to wildcards (``{context}``, the words around a question that
+belong to no slot, counts most), then the intent listed first in the file. Every sentence that
+can reach the integration is also given to Home Assistant as one sentence trigger
+(``trigger_sentences``), the same templates written out without rules and lists, plus the
+file's ``keywords`` with free text around them: what names magnesium, a form or Epsom salt is
+ours even when no template fits, and goes to the fallback (``fallback.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+import re
+from typing import Any
+
+from hassil import Intents, recognize_all
+
+from .knowledge import FORMS, INTERACTIONS
+
+# Wildcards that hold words belonging to no slot: they only let a sentence carry more words.
+CONTEXT_WILDCARDS = frozenset({"context", "tail"})
+# Slots that hold a number: a match whose number is not one is no match.
+NUMBERS = frozenset({"amount", "units"})
+# An intent or block marked ``reach: keyword`` is heard only in sentences that name magnesium,
+# a form or Epsom salt (questions about health are asked so), to keep the trigger small.
+KEYWORD = "keyword"
+QUESTION = "question"
+COMMAND = "command"
+# A frame whose sentences reach the integration only through the keyword sentences: words
+# before the sentence ("my leg hurts tonight, which magnesium ...") that belong to no slot.
+CONTEXT_FRAME = "_context"
+
+type Known = Callable[[str, str], bool]
+"""Whether a person's or a product's name (the slot, the words) is one the integration has."""
+
+_RULE = re.compile(r"<([a-z_]+)>")
+_LIST = re.compile(r"\{([a-z_]+)(?::[a-z_]+)?\}")
+_GLUED_UNIT = re.compile(r"(\d)\s*(mg|g|ml|milligrams?|milligramm)\b", re.IGNORECASE)
+_HYPHEN = re.compile(r"(?<=[^\W\d])-(?=[^\W\d])")  # "Citrat-Tablette", "L-Thyroxin"
+_THOUSANDS = re.compile(r"(\d)[,.](\d{3})\b")
+_DECIMAL_COMMA = re.compile(r"(\d),(\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What a sentence asks: an intent, its slots and the language it was said in."""
+
+    intent: str
+    slots: dict[str, Any]
+    language: str
+    fallback: bool = False
+    template: str | None = None
+
+
+def prepare(text: str) -> str:
+    """A spoken or typed sentence as the templates expect it.
+
+    Straight apostrophes, words joined by a hyphen apart ("Citrat-Tablette"), a unit apart
+    from its number ("200mg" is "200 mg"), no thousands separator ("1,000" is "1000") and a
+    decimal point ("2,5" is "2.5").
+    """
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = _HYPHEN.sub(" ", text)
+    text = _THOUSANDS.sub(r"\1\2", text)
+    text = _DECIMAL_COMMA.sub(r"\1.\2", text)
+    return _GLUED_UNIT.sub(r"\1 \2", text).strip()
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    unique = list(dict.fromkeys(word for word in words if word))
+    return unique[0] if len(unique) == 1 else f"({'|'.join(unique)})"
+
+
+@dataclass
+class Grammar:
+    """The sentences of one language."""
+
+    data: Mapping[str, Any]
+    language: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Read the language; the templates are built on first use."""
+        self.language = str(self.data["language"])
+
+    # -- building ---------------------------------------------------------------------------
+    @cached_property
+    def lists(self) -> dict[str, Any]:
+        """The file's lists, with knowledge's form and medicine names merged in."""
+        lists: dict[str, Any] = {name: dict(value) for name, value in self.data["lists"].items()}
+        lists["form"] = {"values": self._form_values()}
+        lists["medicine"] = {"values": self._medicine_values()}
+        return lists
+
+    def _form_names(self) -> dict[str, list[str]]:
+        """Each form's names as said in this language (the file's words and knowledge's)."""
+        words: Mapping[str, list[str]] = self.data.get("form_words") or {}
+        names: dict[str, list[str]] = {}
+        for form in FORMS:
+            spoken = {
+                name
+                for text in (*words.get(form.key, ()), form.key, form.name, *form.aliases)
+                for name in _spoken(text)
+            }
+            names[form.key] = sorted(spoken, key=lambda name: (-len(name), name))
+        return names
+
+    def _form_values(self) -> list[dict[str, str]]:
+        glue = str(self.data.get("glued_prefix") or "")
+        values = []
+        for key, names in self._form_names().items():
+            if not glue:
+                values.append({"in": _alternatives(names), "out": key})
+                continue
+            glued = [f"{glue}{name.replace(' ', '')}" for name in names if glue not in name]
+            values.append({"in": _alternatives([*names, *glued]), "out": key})
+        return values
+
+    def _medicine_values(self) -> list[dict[str, str]]:
+        """Every medicine name the knowledge base and the file know, each as itself."""
+        names: dict[str, str] = {}
+        for item in INTERACTIONS:
+            for text in (*item.examples, *item.aliases):
+                for name in _spoken(text):
+                    names.setdefault(name, name)
+        for canonical, words in (self.data.get("medicine_words") or {}).items():
+            for word in (canonical, *words):
+                for name in _spoken(str(word)):
+                    names.setdefault(name, str(canonical))
+        return [{"in": spoken, "out": canonical} for spoken, canonical in names.items()]
+
+    @cached_property
+    def templates(self) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        """Each intent's sentences, in their frames, with their fixed slots."""
+        return self._framed(with_context=True)
+
+    def _framed(
+        self,
+        with_context: bool,
+        frames: Mapping[str, str] | None = None,
+        *,
+        for_trigger: bool = False,
+    ) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        frames = frames if frames is not None else self.data.get("frames") or {}
+        out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for intent_type, spec in self.data["intents"].items():
+            kind = spec.get("kind", QUESTION)
+            kinds = [kind, f"{kind}{CONTEXT_FRAME}"] if with_context else [kind]
+            out[intent_type] = [
+                (frame.replace("{sentence}", sentence), dict(block.get("slots") or {}))
+                for name in kinds
+                if (frame := frames.get(name))
+                for block in spec["data"]
+                if block.get("context", True) or not name.endswith(CONTEXT_FRAME)
+                if not (for_trigger and block.get("reach", spec.get("reach")) == KEYWORD)
+                for sentence in block["sentences"]
+            ]
+        return out
+
+    @cached_property
+    def intents(self) -> Intents:
+        """The hassil intents of the file (parsed once)."""
+        return Intents.from_dict(
+            {
+                "language": self.language,
+                "expansion_rules": dict(self.data.get("expansion_rules") or {}),
+                "lists": self.lists,
+                "intents": {
+                    name: {
+                        "data": [
+                            {"sentences": [sentence], "slots": slots}
+                            for sentence, slots in sentences
+                        ]
+                    }
+                    for name, sentences in self.templates.items()
+                },
+            }
+        )
+
+    @cached_property
+    def speaker_words(self) -> frozenset[str]:
+        """Words that make a would-be amount part of a sentence: "I", "we", "my"."""
+        return frozenset(str(word).lower() for word in self.data.get("speaker_words") or ())
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """An intent's place in the file: the first listed wins a tie."""
+        return {name: index for index, name in enumerate(self.data["intents"])}
+
+    # -- recognizing ------------------------------------------------------------------------
+    def recognize(self, text: str, known: Known | None = None) -> Match | None:
+        """The best match of a sentence, or None.
+
+        Words that no slot takes count against a match, and so do a person's or a product's
+        name that ``known`` does not know ("my leg was cramping so I" is not a person), and an
+        amount that is no number ("lots of milligrams"); many words where a number belongs are
+        no match at all.
+        """
+        best: tuple[tuple[int, int, int, int], Match] | None = None
+        for result in recognize_all(prepare(text), self.intents):
+            context = wildcards = not_numbers = 0
+            slots: dict[str, Any] = dict(result.intent_data.slots or {})
+            for name, entity in result.entities.items():
+                words = str(entity.text)
+                if name in CONTEXT_WILDCARDS:
+                    context += len(words)
+                    continue
+                value = _value(name, entity)
+                if name in NUMBERS and number(value, self.data.get("number_words")) is None:
+                    spoken = words.lower().split()
+                    if len(spoken) > 2 or self.speaker_words.intersection(spoken):
+                        break  # a sentence ("I take tablets for my heart"), not an amount
+                    not_numbers += 1  # "lots of milligrams": the handler asks for the amount
+                if getattr(entity, "is_wildcard", False):
+                    if name in NUMBERS or known is None or known(name, str(value)):
+                        wildcards += len(words)
+                    else:
+                        context += len(words)
+                slots[name] = value
+            else:
+                rank = (context, not_numbers, wildcards, self.order[result.intent.name])
+                if best is None or rank < best[0]:
+                    sentence = result.intent_sentence.text if result.intent_sentence else None
+                    match = Match(result.intent.name, slots, self.language, template=sentence)
+                    best = (rank, match)
+                continue
+        return best[1] if best else None
+
+    # -- the trigger ------------------------------------------------------------------------
+    @cached_property
+    def trigger(self) -> list[str]:
+        """``trigger_sentences``, worked out once."""
+        return self.trigger_sentences()
+
+    def trigger_sentences(self) -> list[str]:
+        """The keyword and anchor sentences, and the templates that say neither.
+
+        A template that always names magnesium, a form or Epsom salt, or one of the file's
+        ``anchors`` (words of a person's own log that Home Assistant's own sentences do not
+        use: "dose", "capsules", "undo"), reaches the integration through those words with
+        free text around them; the few others are written out (rules and lists inlined).
+        """
+        anchors = [str(word).lower() for word in self.data.get("anchors") or ()]
+        keyword_words = {*self.keywords, *anchors} | {
+            name for value in self._form_values() for name in value["in"].strip("()").split("|")
+        }
+        sentences = []
+        frames = {**self.data.get("frames", {}), **self.data.get("trigger_frames", {})}
+        framed = self._framed(with_context=False, frames=frames, for_trigger=True)
+        for items in framed.values():
+            for template, _ in items:
+                sentence = _without_optional_context(template)
+                if any(f"{{{name}}}" in sentence for name in CONTEXT_WILDCARDS):
+                    continue  # words around a template: only with a keyword
+                inlined = self._inline(sentence, trigger=True)
+                if not _always(_parse(inlined), keyword_words):
+                    sentences.append(inlined)
+        keywords = _alternatives([*self.keywords, *anchors])
+        sentences += [
+            f"{{before}} {keywords} {{after}}",
+            f"{{before}} {keywords}",
+            f"{keywords} {{after}}",
+            keywords,
+        ]
+        if self.data.get("glued_prefix"):  # one word: "Magnesiumtabletten", "Citrattablette"
+            sentences += [f"[{{before}}] {_alternatives(self.keywords)}{{after}}"]
+        return list(dict.fromkeys(sentences))
+
+    def anchored(self, text: str) -> bool:
+        """Whether a sentence says one of the file's anchor words."""
+        spoken = f" {' '.join(re.findall(r"[\w'-]+", prepare(text).lower()))} "
+        return any(f" {word.lower()} " in spoken for word in self.data.get("anchors") or ())
+
+    @cached_property
+    def keywords(self) -> list[str]:
+        """Words that make a sentence ours: magnesium, every form's name, Epsom salt."""
+        words = [str(word) for word in self.data.get("keywords") or ()]
+        for names in self._form_names().values():
+            words.extend(names)
+        return sorted(dict.fromkeys(word.lower() for word in words), key=lambda w: (-len(w), w))
+
+    def _inline(self, template: str, depth: int = 0, *, trigger: bool = False) -> str:
+        """A template with its rules and word lists written out.
+
+        For the trigger (``trigger``), ``trigger_rules`` and ``trigger_lists`` of the file stand
+        in for the longer ones: the trigger only has to let the sentence in.
+        """
+        rules: Mapping[str, str] = self.data.get("expansion_rules") or {}
+        lists = self.lists
+        if trigger:
+            rules = {**rules, **(self.data.get("trigger_rules") or {})}
+            lists = {**lists, **(self.data.get("trigger_lists") or {})}
+        if depth > 10:  # pragma: no cover - a rule that names itself
+            raise ValueError(f"expansion rules nest too deep: {template}")
+
+        def rule(found: re.Match[str]) -> str:
+            return f"({self._inline(rules[found[1]], depth + 1, trigger=trigger)})"
+
+        def slot_list(found: re.Match[str]) -> str:
+            spec = lists.get(found[1])
+            if spec is None or spec.get("wildcard") or "range" in spec:
+                return found[0]
+            values = [
+                value["in"] if isinstance(value, dict) else str(value) for value in spec["values"]
+            ]
+            return self._inline(_alternatives(values), depth + 1, trigger=trigger)
+
+        return _LIST.sub(slot_list, _RULE.sub(rule, template))
+
+
+# A template as a tree: ("seq", [parts]), ("alt", [choices]), ("opt", part), ("text", words),
+# ("list", name). Only what ``_always`` needs to know.
+type _Node = tuple[str, Any]
+
+
+def _parse(template: str) -> _Node:
+    node, _ = _parse_sequence(template, 0, "")
+    return node
+
+
+def _parse_sequence(text: str, index: int, closing: str) -> tuple[_Node, int]:
+    choices: list[_Node] = []
+    parts: list[_Node] = []
+    while index < len(text):
+        char = text[index]
+        if char in closing:
+            break
+        if char == "|":
+            choices.append(("seq", parts))
+            parts = []
+            index += 1
+        elif char in "([":
+            inner, index = _parse_sequence(text, index + 1, ")" if char == "(" else "]")
+            parts.append(inner if char == "(" else ("opt", inner))
+            index += 1
+        elif char == "{":
+            end = text.index("}", index)
+            parts.append(("list", text[index + 1 : end].split(":", maxsplit=1)[0]))
+            index = end + 1
+        else:
+            end = index
+            while end < len(text) and text[end] not in "([{|)]":
+                end += 1
+            parts.append(("text", text[index:end]))
+            index = end
+    if choices:
+        return ("alt", [*choices, ("seq", parts)]), index
+    return ("seq", parts), index
+
+
+def _always(node: _Node, keywords: set[str]) -> bool:
+    """Whether every sentence a template stands for holds one of the keywords."""
+    kind, value = node
+    if kind == "text":
+        text = f" {' '.join(re.findall(r"[\w'-]+", value.lower()))} "
+        return any(f" {word} " in text for word in keywords)
+    if kind == "list":
+        return value in {"form", "other_form"}
+    if kind == "opt":
+        return False
+    if kind == "alt":
+        return all(_always(choice, keywords) for choice in value)
+    return any(_always(part, keywords) for part in value)
+
+
+def _without_optional_context(template: str) -> str:
+    """A template without its optional parts that hold free words ("[or is it {tail}]")."""
+    out: list[str] = []
+    depth = start = 0
+    for index, char in enumerate(template):
+        if char == "[":
+            if depth == 0:
+                start = len(out)
+            depth += 1
+        out.append(char)
+        if char == "]":
+            depth -= 1
+            if depth == 0:
+                part = "".join(out[start:])
+                if any(f"{{{name}}}" in part for name in CONTEXT_WILDCARDS):
+                    del out[start:]
+    return "".join(out)
+
+
+def _spoken(text: str) -> list[str]:
+    """A name as it is said: lower case, each part of "sulfate (Epsom salt)" on its own."""
+    parts = re.split(r"[(),/]", text.lower())
+    return [" ".join(part.split()) for part in parts if part.strip()]
+
+
+def _value(name: str, entity: Any) -> Any:
+    value = entity.value
+    if isinstance(value, str):
+        value = value.strip()
+        if name == "name":
+            value = re.sub(r"(?:'s|s')$", "", value)
+    return value
+
+
+def number(value: Any, words: Mapping[str, Any] | None = None) -> float | None:
+    """A positive number from digits ("2", "2.5", "1,000") or a number word ("two", "zwei")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value) if value > 0 else None
+    text = " ".join(str(value).lower().split())
+    if words and text in words:
+        return float(words[text])
+    try:
+        found = float(prepare(text).replace(",", "."))
+    except ValueError:
+        return None
+    return found if 0 < found < float("inf") else None
+
+
+def recognize(
+    grammars: Mapping[str, Grammar], text: str, language: str | None, known: Known | None = None
+) -> Match | None:
+    """The best match in the speaker's language, else in another language that has one."""
+    order = [language, (language or "").split("-")[0], *grammars]
+    seen: set[str] = set()
+    for candidate in order:
+        if not candidate or candidate in seen or candidate not in grammars:
+            continue
+        seen.add(candidate)
+        if (found := grammars[candidate].recognize(text, known)) is not None:
+            return found
+    return None
