@@ -156,6 +156,8 @@ def test_every_placeholder_is_filled(en: Answers) -> None:
         "unit",
         "stock",
         "stock_unit",
+        "taken",
+        "area",
     }
 
 

@@ -224,7 +224,7 @@ class Grammar:
                 value = _value(name, entity)
                 if name in NUMBERS and number(value, self.data.get("number_words")) is None:
                     spoken = words.lower().split()
-                    if len(spoken) > 2 or self.speaker_words.intersection(spoken):
+                    if len(spoken) > 1 or self.speaker_words.intersection(spoken):
                         break  # a sentence ("I take tablets for my heart"), not an amount
                     not_numbers += 1  # "lots of milligrams": the handler asks for the amount
                 if getattr(entity, "is_wildcard", False):
@@ -383,7 +383,7 @@ def _without_optional_context(template: str) -> str:
     """A template without its optional parts that hold free words ("[or is it {tail}]")."""
     out: list[str] = []
     depth = start = 0
-    for index, char in enumerate(template):
+    for char in template:
         if char == "[":
             if depth == 0:
                 start = len(out)

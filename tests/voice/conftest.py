@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
+from hassil import Intents
+from hassil.intents import WildcardSlotList
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -16,8 +19,7 @@ import yaml
 
 from custom_components.magnesium import assist
 from custom_components.magnesium.texts import ROOT
-
-from ..conftest import TIME_ZONE
+from tests.conftest import TIME_ZONE
 
 TABLES = Path(__file__).parent / "tables"
 LANGUAGES = ("en", "de")
@@ -39,6 +41,17 @@ def grammars() -> dict[str, assist.Grammar]:
         for path in sorted((ROOT / "sentences").glob("*.yaml"))
     }
     return assist.build_grammars(files)
+
+
+def trigger(grammars: dict[str, assist.Grammar]) -> Intents:
+    """The one sentence trigger, as Home Assistant's agent holds it (list names are wildcards)."""
+    sentences = [sentence for grammar in grammars.values() for sentence in grammar.trigger]
+    intents = Intents.from_dict(
+        {"language": "en", "intents": {"t": {"data": [{"sentences": sentences}]}}}
+    )
+    for name in set(re.findall(r"\{(\w+)\}", " ".join(sentences))):
+        intents.slot_lists[name] = WildcardSlotList(name)
+    return intents
 
 
 @pytest.fixture

@@ -11,11 +11,9 @@ record is removed again, so every row meets the same day).
 from __future__ import annotations
 
 from collections import Counter
-import re
 from typing import Any
 
-from hassil import Intents, recognize_all
-from hassil.intents import WildcardSlotList
+from hassil import recognize_all
 from homeassistant.core import Context, HomeAssistant
 import pytest
 
@@ -24,10 +22,10 @@ from custom_components.magnesium.const import DOMAIN
 from custom_components.magnesium.grammar import number
 from custom_components.magnesium.knowledge import UPPER_LIMIT_ADULT_MG, normalize
 from custom_components.magnesium.texts import answers_for, medicine_topics
+from tests.conftest import call, make_entry
+from tests.test_products import CITRATE_POWDER, GLYCINATE, product_subentry
 
-from ..conftest import call, make_entry
-from ..test_products import CITRATE_POWDER, GLYCINATE, product_subentry
-from .conftest import LANGUAGES, ask, grammars, table
+from .conftest import LANGUAGES, ask, grammars, table, trigger
 
 GRAMMARS = grammars()
 NUMBER_WORDS = {
@@ -46,18 +44,7 @@ COMMANDS = {
 }
 
 
-def _trigger() -> Intents:
-    """The one sentence trigger, as Home Assistant's agent holds it (list names are wildcards)."""
-    sentences = [sentence for grammar in GRAMMARS.values() for sentence in grammar.trigger]
-    intents = Intents.from_dict(
-        {"language": "en", "intents": {"t": {"data": [{"sentences": sentences}]}}}
-    )
-    for name in set(re.findall(r"\{(\w+)\}", " ".join(sentences))):
-        intents.slot_lists[name] = WildcardSlotList(name)
-    return intents
-
-
-TRIGGER = _trigger()
+TRIGGER = trigger(GRAMMARS)
 
 
 def _known(slot: str, value: str) -> bool:
