@@ -227,6 +227,8 @@ class Grammar:
                     if len(spoken) > 1 or self.speaker_words.intersection(spoken):
                         break  # a sentence ("I take tablets for my heart"), not an amount
                     not_numbers += 1  # "lots of milligrams": the handler asks for the amount
+                if name == "name" and self.speaker_words.intersection(words.lower().split()):
+                    break  # "when do I take magnesium next": "do I take" is no one's name
                 if getattr(entity, "is_wildcard", False):
                     if name in NUMBERS or known is None or known(name, str(value)):
                         wildcards += len(words)
@@ -423,8 +425,74 @@ def number(value: Any, words: Mapping[str, Any] | None = None) -> float | None:
     try:
         found = float(prepare(text).replace(",", "."))
     except ValueError:
-        return None
+        found = spoken_number(text) or 0.0
     return found if 0 < found < float("inf") else None
+
+
+# The words of a spoken number in English and German ("two hundred and fifty",
+# "zweihundertfünfzig"); they share no word, so one table serves both.
+_ONES = {
+    "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen",
+    "de": "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn "
+    "vierzehn fünfzehn sechzehn siebzehn achtzehn neunzehn",
+}
+_TENS = {
+    "en": "twenty thirty forty fifty sixty seventy eighty ninety",
+    "de": "zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig",
+}
+_NUMBER_PARTS: dict[str, int] = {
+    **{word: value for words in _ONES.values() for value, word in enumerate(words.split())},
+    **{
+        word: 20 + 10 * index
+        for words in _TENS.values()
+        for index, word in enumerate(words.split())
+    },
+    "ein": 1,
+    "eine": 1,
+    "a": 1,
+    "an": 1,
+}
+_MULTIPLIERS = {"hundred": 100, "hundert": 100, "thousand": 1000, "tausend": 1000}
+_JOINERS = {"and", "und"}
+_NUMBER_TOKEN = re.compile(
+    "|".join(
+        sorted(
+            (re.escape(word) for word in [*_NUMBER_PARTS, *_MULTIPLIERS, *_JOINERS]),
+            key=len,
+            reverse=True,
+        )
+    )
+)
+
+
+def spoken_number(text: str) -> float | None:
+    """A whole number said in words, English or German, or None ("a hundred and twenty": 120)."""
+    tokens: list[str] = []
+    for word in text.lower().replace("-", " ").split():
+        position = 0
+        while position < len(word):  # German writes a number as one word
+            found = _NUMBER_TOKEN.match(word, position)
+            if found is None:
+                return None
+            tokens.append(found.group())
+            position = found.end()
+    if not tokens or all(token in _JOINERS for token in tokens):
+        return None
+    total = current = 0
+    for token in tokens:
+        if token in _JOINERS:
+            continue
+        if token in _MULTIPLIERS:
+            factor = _MULTIPLIERS[token]
+            if factor == 1000:
+                total += max(current, 1) * factor
+                current = 0
+            else:
+                current = max(current, 1) * factor
+        else:
+            current += _NUMBER_PARTS[token]
+    return float(total + current) or None
 
 
 def recognize(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 import logging
 import math
 from typing import Any
@@ -24,6 +24,7 @@ from .access import async_may_change, person_of_user
 from .answers import BATH_TOPICS, GOALS, SAFETY_TOPICS, Answers, Dose
 from .compat import vol
 from .const import DOMAIN, MAX_AREA_LENGTH, MAX_COMPOUND_MG, MAX_ELEMENTAL_MG
+from .grammar import number
 from .knowledge import UPPER_LIMIT_ADULT_MG, find_form, normalize
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
 from .products import Product, dose_record, find_products
@@ -327,11 +328,25 @@ def _dose_in_window(data: MagnesiumData, slot: Slot) -> Dose | None:
 
 
 def _amount(text: Any) -> float | None:
-    try:
-        value = float(str(text).strip().replace(",", "."))
-    except ValueError:
+    """An amount in digits or in words ("150", "2,5", "two hundred", "zweihundert")."""
+    if text is None:
         return None
-    return value if math.isfinite(value) and value > 0 else None
+    value = number(str(text))
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _nearest_slot_form(data: MagnesiumData) -> str:
+    """The form planned for the dose nearest in time: "I took 400 mg of magnesium"."""
+    plans = data.reminders.plan
+    now = dt_util.now()
+    minutes = now.hour * 60 + now.minute
+
+    def distance(slot: Slot) -> int:
+        at: time = plans.slot(slot).at
+        gap = abs(at.hour * 60 + at.minute - minutes)
+        return min(gap, 24 * 60 - gap)
+
+    return str(plans.slot(min(Slot, key=distance)).form)
 
 
 async def _log_dose(request: Request) -> str:
@@ -339,10 +354,11 @@ async def _log_dose(request: Request) -> str:
     answers = request.answers
     if request.slot("product") is not None or request.slot("units") is not None:
         return await _log_product(request, data)
-    if request.slot("form") is None:
-        return answers.say("amount_invalid")
     amount = _amount(request.slot("amount"))
-    form_text = str(request.slot("form"))
+    if request.slot("form") is None and amount is None:
+        return answers.say("amount_invalid")
+    # no form said: the one planned for the dose nearest in time (the answer names it)
+    form_text = str(request.slot("form") or _nearest_slot_form(data))
     basis = request.slot("basis")
     words = form_text.split()
     compound_words = _compound_words(request)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 import math
+import re
 from typing import Any
 
 from .knowledge import COUNTABLE_UNITS, UNITS, Form, find_form, get_form, normalize
@@ -249,7 +250,7 @@ def find_products(products: Iterable[Product], text: str | None) -> list[Product
     if not text or not text.strip():
         return []
     items = list(products)
-    words = [word for word in normalize(text).split() if word not in _NOT_NAME]
+    words = [word for word in _name_words(text) if word not in _NOT_NAME]
     query = " ".join(words)
     exact = [
         item
@@ -258,7 +259,7 @@ def find_products(products: Iterable[Product], text: str | None) -> list[Product
     ]
     if exact:
         return exact
-    by_words = [item for item in items if words and set(words) <= set(normalize(item.name).split())]
+    by_words = [item for item in items if words and set(words) <= set(_name_words(item.name))]
     if by_words:
         return by_words
     forms = {form.key for word in (query, *words) if (form := _form_of(word)) is not None}
@@ -273,6 +274,14 @@ def _form_of(word: str) -> Form | None:
         if (form := find_form(word[:end])) is not None and len(word[:end]) >= 5:
             return form
     return None
+
+
+def _name_words(text: str) -> list[str]:
+    """A name's words, a possessive joined to its word ("Doctor's", "doctors": "doctors")."""
+    return _POSSESSIVE.sub(r"\1s", normalize(text)).split()
+
+
+_POSSESSIVE = re.compile(r"(\w) s\b")
 
 
 def _squash(text: str) -> str:

@@ -150,7 +150,9 @@ def _expected(hass: HomeAssistant, language: str, row: dict[str, Any]) -> str | 
         case "MagnesiumSafety":
             return answers.safety(slots["topic"])
         case "MagnesiumAmountCheck":
-            return answers.amount_check(float(slots["amount"]), UPPER_LIMIT_ADULT_MG, name)
+            return answers.amount_check(
+                number(slots["amount"], NUMBER_WORDS) or 0, UPPER_LIMIT_ADULT_MG, name
+            )
         case "MagnesiumInteraction" if "medicine" in slots:
             return answers.interaction(slots["medicine"], medicine_topics(hass, language))
     return None
@@ -238,7 +240,7 @@ async def test_every_sentence_gets_its_answer(
                     problem = f"logged {record['kind']}"
                 elif "form" in slots and record["form"] != slots["form"]:
                     problem = f"logged {record['form']}"
-                elif "amount" in slots and float(slots["amount"]) not in (
+                elif "amount" in slots and number(slots["amount"], NUMBER_WORDS) not in (
                     record.get("elemental_mg"),
                     record.get("compound_mg"),
                 ):
