@@ -30,7 +30,8 @@ from functools import cached_property
 import re
 from typing import Any
 
-from hassil import Intents, recognize_all
+from hassil import Intents, RecognizeResult, recognize_all
+from hassil.intents import Intent
 
 from .knowledge import FORMS, INTERACTIONS
 
@@ -67,6 +68,10 @@ class Match:
     language: str
     fallback: bool = False
     template: str | None = None
+
+
+# A match with its rank: (words left over, amounts that are no number, free words, intent order)
+type _Ranked = tuple[tuple[int, int, int, int], Match]
 
 
 def prepare(text: str) -> str:
@@ -175,7 +180,63 @@ class Grammar:
 
     @cached_property
     def intents(self) -> Intents:
-        """The hassil intents of the file (parsed once)."""
+        """The hassil intents of the templates without free words around them (parsed once)."""
+        return self._intents(context=False)
+
+    @cached_property
+    def context_intents(self) -> Intents:
+        """The hassil intents of the templates with free words around them (parsed once).
+
+        Apart, because a leading free text makes every template try every start: the plain
+        templates are tried first, and these only when they find nothing that needs no words
+        left over.
+        """
+        return self._intents(context=True)
+
+    @cached_property
+    def _needs(self) -> dict[bool, dict[str, list[list[frozenset[str]]]]]:
+        """For every template, sets of words of which a sentence must hold one of each.
+
+        In the order of ``_intents``; a template is only tried on a sentence that holds one of
+        its words, so a sentence meets a few dozen templates, not hundreds.
+        """
+        return {
+            context: {
+                name: [
+                    _needed(_parse(self._inline(sentence)))
+                    for sentence, _ in sentences
+                    if ("{context}" in sentence) == context
+                ]
+                for name, sentences in self.templates.items()
+            }
+            for context in (False, True)
+        }
+
+    def _candidates(self, spoken: str, *, context: bool) -> Intents:
+        """The intents with only the templates whose words ``spoken`` holds."""
+        intents = self.context_intents if context else self.intents
+        text = spoken.lower()
+        needs = self._needs[context]
+        return Intents(
+            language=intents.language,
+            intents={
+                name: Intent(
+                    name=name,
+                    data=[
+                        data
+                        for data, need in zip(intent.data, needs[name], strict=False)
+                        if all(any(word in text for word in words) for words in need)
+                    ],
+                )
+                for name, intent in intents.intents.items()
+            },
+            slot_lists=intents.slot_lists,
+            expansion_rules=intents.expansion_rules,
+            skip_words=intents.skip_words,
+            settings=intents.settings,
+        )
+
+    def _intents(self, *, context: bool) -> Intents:
         return Intents.from_dict(
             {
                 "language": self.language,
@@ -186,6 +247,7 @@ class Grammar:
                         "data": [
                             {"sentences": [sentence], "slots": slots}
                             for sentence, slots in sentences
+                            if ("{context}" in sentence) == context
                         ]
                     }
                     for name, sentences in self.templates.items()
@@ -212,8 +274,21 @@ class Grammar:
         amount that is no number ("lots of milligrams"); many words where a number belongs are
         no match at all.
         """
-        best: tuple[tuple[int, int, int, int], Match] | None = None
-        for result in recognize_all(prepare(text), self.intents):
+        spoken = prepare(text)
+        best = self._best(recognize_all(spoken, self._candidates(spoken, context=False)), known)
+        if best is None or best[0][0] > 0:  # words left over: free words around may fit better
+            found = recognize_all(spoken, self._candidates(spoken, context=True))
+            best = self._best(found, known, best)
+        return best[1] if best else None
+
+    def _best(
+        self,
+        results: Iterable[RecognizeResult],
+        known: Known | None,
+        best: _Ranked | None = None,
+    ) -> _Ranked | None:
+        """The best of ``results`` and ``best`` (see ``recognize``)."""
+        for result in results:
             context = wildcards = not_numbers = 0
             slots: dict[str, Any] = dict(result.intent_data.slots or {})
             for name, entity in result.entities.items():
@@ -242,7 +317,7 @@ class Grammar:
                     match = Match(result.intent.name, slots, self.language, template=sentence)
                     best = (rank, match)
                 continue
-        return best[1] if best else None
+        return best
 
     # -- the trigger ------------------------------------------------------------------------
     @cached_property
@@ -364,6 +439,24 @@ def _parse_sequence(text: str, index: int, closing: str) -> tuple[_Node, int]:
     if choices:
         return ("alt", [*choices, ("seq", parts)]), index
     return ("seq", parts), index
+
+
+def _needed(node: _Node) -> list[frozenset[str]]:
+    """What every sentence a template stands for holds: one word of each set."""
+    kind, value = node
+    if kind == "text":
+        return [frozenset({word}) for word in re.findall(r"[\w'-]+", value.lower())]
+    if kind in ("list", "opt"):  # free text or a word list left as it is: nothing sure
+        return []
+    needs = [_needed(part) for part in value]
+    if kind == "seq":
+        return [need for part in needs for need in part]
+    if any(not need for need in needs):  # a choice that needs nothing
+        return []
+    # a choice: one of the choices' words, each choice's longest (the rarest, as a rule)
+    return [
+        frozenset().union(*(max(need, key=lambda words: min(map(len, words))) for need in needs))
+    ]
 
 
 def _always(node: _Node, keywords: set[str]) -> bool:
