@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.magnesium.const import DOMAIN, SUBENTRY_PRODUCT
 
 from .conftest import TIME_ZONE, call, make_entry
+from .frontend import serialized_schema, submitted
 
 BERLIN = ZoneInfo(TIME_ZONE)
 DAY = datetime(2026, 6, 10, 9, 0, tzinfo=BERLIN)
@@ -455,3 +456,44 @@ async def test_the_calendar_names_the_slots_product(hass: HomeAssistant, at_day:
     assert hass.states.get(calendar).attributes["message"] == (
         "Evening magnesium: 1 capsule(s) of Doctor's Best glycinate (100 mg)"
     )
+
+
+async def test_a_product_added_without_stock_is_not_low(hass: HomeAssistant, at_day: None) -> None:
+    """The Add product form has no stock filled in; left empty, nothing is counted or low."""
+    entry = await setup_with_products(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRODUCT), context={"source": SOURCE_USER}
+    )
+    fields = {field["name"]: field for field in serialized_schema(result)}
+    assert "default" not in fields["stock"]
+    assert not fields["stock"].get("required")
+    typed = {key: value for key, value in GLYCINATE.items() if key != "stock"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], submitted(result, typed)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    (subentry_id,) = entry.subentries
+    assert entry.subentries[subentry_id].data["stock"] is None
+    assert state(hass, STOCK) == "unknown"
+    assert state(hass, RUN_OUT) == "unknown"
+    assert state(hass, LOW) == "off"
+    assert not hass.states.async_entity_ids("persistent_notification")
+    # logged by the unit all the same; still not low
+    response = await call(hass, "log_dose", product="glycinate", units=2)
+    assert response["stock"] is None
+    assert response["elemental_mg"] == 200
+    assert state(hass, LOW) == "off"
+    # counted later in the edit form: from then on it goes down with each dose
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRODUCT),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
+    )
+    assert "default" not in {field["name"]: field for field in serialized_schema(result)}["stock"]
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], submitted(result, {"stock": 30})
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    await call(hass, "log_dose", product="glycinate", units=1)
+    assert state(hass, STOCK) == "29"

@@ -115,7 +115,7 @@ class StockWatcher:
     def message(self, product: Product) -> str:
         """The low-stock notice of a product."""
         view = self.tracker.outlook(product)
-        if view.stock <= 0:
+        if view.stock is None or view.stock <= 0:
             return self._texts["low_stock_empty"].format(product=product.name)
         return self._texts["low_stock"].format(
             product=product.name,
