@@ -234,9 +234,7 @@ async def test_options_dialog_saves_unchanged_as_the_frontend_sends_it(
     hass.config_entries.async_update_entry(entry, options=OPTIONS_SAVED)
     await hass.async_block_till_done()
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], submitted(result)
-    )
+    result = await hass.config_entries.options.async_configure(result["flow_id"], submitted(result))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == OPTIONS_SAVED
 

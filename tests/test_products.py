@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -389,7 +390,7 @@ async def test_used_up_notice_to_notify_entities(
     assert notice.data["message"] == (
         "Doctor's Best glycinate is used up. Log a refill when you have bought more."
     )
-    assert "Could not send a low-stock notice with notify.gone" in caplog.text
+    assert "Could not send a magnesium notice with notify.gone" in caplog.text
     # editing the product while the entry is not loaded: the form shows what is left (from
     # the log's index), an unchanged count keeps the stored one
     await hass.config_entries.async_unload(entry.entry_id)
@@ -497,3 +498,31 @@ async def test_a_product_added_without_stock_is_not_low(hass: HomeAssistant, at_
     await hass.async_block_till_done()
     await call(hass, "log_dose", product="glycinate", units=1)
     assert state(hass, STOCK) == "29"
+
+
+async def test_low_stock_without_a_notify_target_is_a_notification(
+    hass: HomeAssistant, at_day: None
+) -> None:
+    """Nobody to send it to: a persistent notification, once, gone with the refill."""
+    entry = await setup_with_products(hass, ({**GLYCINATE, "stock": 2}, "glyc"))
+    key = f"magnesium_{entry.entry_id}_stock_glyc"
+    shown = persistent_notification._async_get_or_create_notifications(hass)  # noqa: SLF001
+    assert key not in shown
+    await call(hass, "log_dose", product="glycinate", units=2)
+    await hass.async_block_till_done()
+    assert state(hass, LOW) == "on"
+    assert shown[key]["title"] == "Magnesium stock of Alex"
+    assert shown[key]["message"] == (
+        "Doctor's Best glycinate is used up. Log a refill when you have bought more."
+    )
+    # dismissed by the person, it does not come back while the product stays low
+    persistent_notification.async_dismiss(hass, key)
+    await call(hass, "log_dose", product="glycinate", units=1)
+    await hass.async_block_till_done()
+    assert key not in shown
+    # a refill ends it; running low again brings it back
+    await call(hass, "log_dose", product="glycinate", units=1)
+    persistent_notification.async_create(hass, "stale", "stale", key)
+    await call(hass, "refill", product="glycinate", units=100)
+    await hass.async_block_till_done()
+    assert key not in shown

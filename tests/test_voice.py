@@ -359,5 +359,3 @@ async def test_sentences_work_when_conversation_loads_later(
     assert await async_setup_component(hass, "conversation", {})
     await hass.async_block_till_done()
     assert (await ask(hass, "Which magnesium is best for sleep?")).startswith(SLEEP)
-
-

@@ -47,7 +47,6 @@ def _placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
-
 def test_every_english_response_has_a_german_one_with_the_same_placeholders() -> None:
     english = _texts(_load("responses", "en"))
     german = _texts(_load("responses", "de"))
@@ -58,7 +57,6 @@ def test_every_english_response_has_a_german_one_with_the_same_placeholders() ->
     assert german["and"] == "und"
     assert german["yesterday"] == "gestern"
     assert german["days_ago"] == "vor {days} Tagen"
-
 
 
 # Questions whose answers do not depend on what was logged: (sentence, start of the answer)
@@ -183,8 +181,6 @@ ABOUT_THE_DAY = [
     "Mach den letzten Magnesiumeintrag rückgängig",
     "Lösche die letzte Magnesiumdosis",
 ]
-
-
 
 
 @pytest.fixture
@@ -431,5 +427,3 @@ async def test_several_persons(hass: HomeAssistant, hass_admin_user: Any) -> Non
     assert await frage(hass, "Ich habe 50 mg Magnesiumglycinat genommen", context) == (
         "50 Milligramm Glycinat eingetragen. Damit sind es heute 150, noch 200 übrig."
     )
-
-

@@ -715,8 +715,13 @@ class ReminderManager:
         return text
 
     def moved_text(self, window: Window, planned: datetime, moved_to: datetime) -> str:
-        """Why a reminder moved from its time, and to when."""
-        return self._texts["spacing_moved"].format(
+        """Why a reminder moved from its time, and to when.
+
+        Moved to the minute after the medicine (a window that ends at it, gabapentin's): it
+        says "right after", not a time a minute later that looks like a mistake.
+        """
+        right_after = window.end <= window.medicine_at and moved_to == window.allowed_from
+        return self._texts["spacing_moved_after" if right_after else "spacing_moved"].format(
             medicine=self.medicine_name(window.medicine),
             medicine_time=_clock(window.medicine_at),
             planned=_clock(planned),
