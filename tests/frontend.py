@@ -1,11 +1,11 @@
 """Forms filled the way Home Assistant's frontend fills them.
 
 The frontend gets a form as the serialized schema (made by the flow's HTTP view, whose own
-method is used here: ``voluptuous_serialize`` up to 2026.8, ``probatio`` after). It fills the form's first data from
-each field's suggested value, else its default, else (for a section with no default) from the
-fields inside; it refuses to submit ("Not all required fields are filled in") while a required
-field, also inside a section that has a value, is empty; and it leaves out the top-level fields
-that are empty. Read from the frontend's ``compute-initial-ha-form-data.ts`` and
+method is used here: ``voluptuous_serialize`` up to 2026.8, ``probatio`` after). It fills the
+form's first data from each field's suggested value, else its default, else (for a section
+with no default) from the fields inside; it refuses to submit ("Not all required fields are
+filled in") while a required field, also inside a section that has a value, is empty; and it
+leaves out the top-level fields that are empty. Read from the frontend's ``compute-initial-ha-form-data.ts`` and
 ``step-flow-form.ts`` (2025.4 and later).
 """
 
@@ -24,7 +24,7 @@ _EMPTY = ("", None)  # "" and undefined; JSON null stands for undefined here
 def serialized_schema(result: FlowResult) -> list[dict[str, Any]]:
     """The form's schema as the frontend receives it."""
     view = _BaseFlowManagerView(None)  # type: ignore[arg-type]  # the manager is not used
-    fields = view._prepare_result_json(result)["data_schema"]  # noqa: SLF001
+    fields = view._prepare_result_json(result)["data_schema"]
     return json.loads(json.dumps(fields))  # type: ignore[no-any-return]
 
 

@@ -506,7 +506,7 @@ async def test_low_stock_without_a_notify_target_is_a_notification(
     """Nobody to send it to: a persistent notification, once, gone with the refill."""
     entry = await setup_with_products(hass, ({**GLYCINATE, "stock": 2}, "glyc"))
     key = f"magnesium_{entry.entry_id}_stock_glyc"
-    shown = persistent_notification._async_get_or_create_notifications(hass)  # noqa: SLF001
+    shown = persistent_notification._async_get_or_create_notifications(hass)
     assert key not in shown
     await call(hass, "log_dose", product="glycinate", units=2)
     await hass.async_block_till_done()

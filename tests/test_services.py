@@ -89,7 +89,7 @@ def notifications(hass: HomeAssistant) -> dict[str, dict[str, Any]]:
     """The persistent notifications shown now, by id."""
     return {
         key: {"title": item["title"], "message": item["message"]}
-        for key, item in persistent_notification._async_get_or_create_notifications(hass).items()  # noqa: SLF001
+        for key, item in persistent_notification._async_get_or_create_notifications(hass).items()
     }
 
 
