@@ -5,8 +5,8 @@ method is used here: ``voluptuous_serialize`` up to 2026.8, ``probatio`` after).
 form's first data from each field's suggested value, else its default, else (for a section
 with no default) from the fields inside; it refuses to submit ("Not all required fields are
 filled in") while a required field, also inside a section that has a value, is empty; and it
-leaves out the top-level fields that are empty. Read from the frontend's ``compute-initial-ha-form-data.ts`` and
-``step-flow-form.ts`` (2025.4 and later).
+leaves out the top-level fields that are empty. Read from the frontend's
+``compute-initial-ha-form-data.ts`` and ``step-flow-form.ts`` (2025.4 and later).
 """
 
 from __future__ import annotations
