@@ -136,3 +136,27 @@ def test_amounts_are_not_prefilled() -> None:
             if "number" in (spec.get("selector") or {}):
                 assert "default" not in spec, f"{name}.{field}"
                 assert spec["selector"]["number"]["mode"] == "box", f"{name}.{field}"
+
+
+@pytest.mark.parametrize("language", ["strings.json", "translations/de.json"])
+def test_errors_name_fields_by_their_labels(language: str) -> None:
+    """The Person field is called Person in errors, not config_entry_id."""
+    texts = _json(language)["exceptions"]
+    for key, item in texts.items():
+        assert "config_entry_id" not in item["message"], key
+
+
+@pytest.mark.parametrize("language", ["translations/en.json", "translations/de.json"])
+def test_side_effect_count_reads_right_for_one(language: str) -> None:
+    """No "1 side effects": the count stands where no plural follows it."""
+    text = _json(language)["issues"]["side_effects"]["description"]
+    one = text.format(name="Demo", count=1)
+    assert "1 side effects" not in one
+    assert "1 Nebenwirkungen" not in one
+    assert ": 1." in one
+
+
+def test_product_field_says_it_is_a_products_name() -> None:
+    fields = _json("strings.json")["services"]["log_dose"]["fields"]
+    assert "name" in fields["product"]["description"]
+    assert "as it was added" in fields["product"]["description"]

@@ -348,6 +348,8 @@ async def test_choosing_the_entry(hass: HomeAssistant, time_zone: str) -> None:
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "log_dose", form="glycinate", amount_mg=100)
     assert err.value.translation_key == "entry_required"
+    # the field is labelled Person: the message says so, not config_entry_id
+    assert "choose the person" in str(err.value)
 
     await call(hass, "log_dose", config_entry_id=sam.entry_id, form="glycinate", amount_mg=100)
     assert hass.states.get("sensor.sam_oral_magnesium_today").state == "100.0"
