@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -52,10 +54,15 @@ def make_entry(
     limit: float = 350,
     target: float = 300,
     extra_options: dict[str, Any] | None = None,
+    created_at: datetime | None = None,
     **kw: Any,
 ) -> MockConfigEntry:
-    """A config entry like the config flow makes."""
-    return MockConfigEntry(
+    """A config entry like the config flow makes.
+
+    Made at ``created_at``; by default at the start of the local day, so that the day's
+    reminders are all due (a reminder whose time came before the entry existed is not).
+    """
+    entry = MockConfigEntry(
         domain=DOMAIN,
         title=title,
         data={},
@@ -68,6 +75,9 @@ def make_entry(
         unique_id=person or f"name:{title.lower()}",
         **kw,
     )
+    made = created_at or dt_util.start_of_local_day()
+    object.__setattr__(entry, "created_at", dt_util.as_utc(made))
+    return entry
 
 
 async def setup_entry(hass: HomeAssistant, **kw: Any) -> MockConfigEntry:

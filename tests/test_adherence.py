@@ -97,6 +97,48 @@ def test_baths_on_bath_days_count() -> None:
     assert day_result(wednesday, tomorrow, BERLIN, DayInput((), 0), local(tomorrow, 0)).planned == 0
 
 
+def test_the_first_day_counts_from_the_moment_the_log_began() -> None:
+    """Begun at 20:45: the morning and the 20:00 bath are not missed, the evening counts."""
+    wednesday = plan(bath_days=frozenset({2}))
+    started = local(TODAY, 20, 45)
+    empty = DayInput((), 0)
+    tomorrow = TODAY + timedelta(days=1)
+    at_night = local(tomorrow, 0)
+    assert day_result(wednesday, TODAY, BERLIN, empty, at_night, started=started) == DayResult(
+        1, 0, 0
+    )
+    assert day_result(wednesday, TODAY, BERLIN, empty, local(TODAY, 20, 45), started=started) == (
+        DayResult(0, 0, 1)
+    )
+    # kept anyway (a dose logged back-dated into the morning): it counts as kept
+    morning = DayInput((9 * 60, 21 * 60), 0)
+    assert day_result(wednesday, TODAY, BERLIN, morning, at_night, started=started) == DayResult(
+        2, 2, 0
+    )
+    # only that day: the day after counts whole
+    assert (
+        day_result(
+            wednesday,
+            tomorrow,
+            BERLIN,
+            empty,
+            local(tomorrow + timedelta(days=1), 0),
+            started=started,
+        ).planned
+        == 2
+    )
+    ledger = ledger_with(local(TODAY, 21, 5))
+    result = adherence(wednesday, local(TODAY, 22), BERLIN, lookup(ledger), TODAY, started=started)
+    assert (result.planned[7], result.satisfied[7], result.percent[7]) == (1, 1, 100.0)
+    assert result.streak == 1
+    later = adherence(
+        wednesday, local(tomorrow, 12), BERLIN, lookup(ledger), TODAY, started=started
+    )
+    assert (later.planned[7], later.satisfied[7], later.streak) == (1, 1, 1)
+    codes = day_codes(wednesday, tomorrow, BERLIN, lookup(ledger), TODAY, started=started)
+    assert codes == "c"
+
+
 def test_adherence_over_7_and_30_days_and_streak() -> None:
     moments = []
     for offset in range(1, 40):

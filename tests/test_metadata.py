@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
@@ -103,3 +104,59 @@ def test_compat_schema_errors_are_home_assistants() -> None:
         cv.string(None)
     with pytest.raises(vol.Invalid):
         vol.Schema({vol.Required("x"): vol.Coerce(float)})({"x": "many"})
+
+
+def _selects(services: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{name}.{field}", spec["selector"]["select"])
+        for name, service in services.items()
+        for field, spec in service["fields"].items()
+        if "select" in (spec.get("selector") or {})
+    ]
+
+
+def test_action_selectors_show_translated_names_in_one_order() -> None:
+    """A picked option shows its name (no free-text box that shows the key), in one order."""
+    services = yaml.safe_load((ROOT / "services.yaml").read_text(encoding="utf-8"))
+    strings = _json("strings.json")
+    for where, select in _selects(services):
+        assert not select.get("custom_value"), where
+        translated = strings["selector"][select["translation_key"]]["options"]
+        assert set(select["options"]) <= set(translated), where
+    # the forms in knowledge's order, as in the Add product form
+    oral = services["log_dose"]["fields"]["form"]["selector"]["select"]["options"]
+    assert oral == list(knowledge.ORAL_FORM_KEYS)
+
+
+def test_amounts_are_not_prefilled() -> None:
+    """Ticking an amount leaves it empty: a default would be filled in and typed after."""
+    services = yaml.safe_load((ROOT / "services.yaml").read_text(encoding="utf-8"))
+    for name, service in services.items():
+        for field, spec in service["fields"].items():
+            if "number" in (spec.get("selector") or {}):
+                assert "default" not in spec, f"{name}.{field}"
+                assert spec["selector"]["number"]["mode"] == "box", f"{name}.{field}"
+
+
+@pytest.mark.parametrize("language", ["strings.json", "translations/de.json"])
+def test_errors_name_fields_by_their_labels(language: str) -> None:
+    """The Person field is called Person in errors, not config_entry_id."""
+    texts = _json(language)["exceptions"]
+    for key, item in texts.items():
+        assert "config_entry_id" not in item["message"], key
+
+
+@pytest.mark.parametrize("language", ["translations/en.json", "translations/de.json"])
+def test_side_effect_count_reads_right_for_one(language: str) -> None:
+    """No "1 side effects": the count stands where no plural follows it."""
+    text = _json(language)["issues"]["side_effects"]["description"]
+    one = text.format(name="Demo", count=1)
+    assert "1 side effects" not in one
+    assert "1 Nebenwirkungen" not in one
+    assert ": 1." in one
+
+
+def test_product_field_says_it_is_a_products_name() -> None:
+    fields = _json("strings.json")["services"]["log_dose"]["fields"]
+    assert "name" in fields["product"]["description"]
+    assert "as it was added" in fields["product"]["description"]

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -22,6 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.magnesium.const import DOMAIN, SUBENTRY_PRODUCT
 
 from .conftest import TIME_ZONE, call, make_entry
+from .frontend import serialized_schema, submitted
 
 BERLIN = ZoneInfo(TIME_ZONE)
 DAY = datetime(2026, 6, 10, 9, 0, tzinfo=BERLIN)
@@ -388,7 +390,7 @@ async def test_used_up_notice_to_notify_entities(
     assert notice.data["message"] == (
         "Doctor's Best glycinate is used up. Log a refill when you have bought more."
     )
-    assert "Could not send a low-stock notice with notify.gone" in caplog.text
+    assert "Could not send a magnesium notice with notify.gone" in caplog.text
     # editing the product while the entry is not loaded: the form shows what is left (from
     # the log's index), an unchanged count keeps the stored one
     await hass.config_entries.async_unload(entry.entry_id)
@@ -455,3 +457,72 @@ async def test_the_calendar_names_the_slots_product(hass: HomeAssistant, at_day:
     assert hass.states.get(calendar).attributes["message"] == (
         "Evening magnesium: 1 capsule(s) of Doctor's Best glycinate (100 mg)"
     )
+
+
+async def test_a_product_added_without_stock_is_not_low(hass: HomeAssistant, at_day: None) -> None:
+    """The Add product form has no stock filled in; left empty, nothing is counted or low."""
+    entry = await setup_with_products(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRODUCT), context={"source": SOURCE_USER}
+    )
+    fields = {field["name"]: field for field in serialized_schema(result)}
+    assert "default" not in fields["stock"]
+    assert not fields["stock"].get("required")
+    typed = {key: value for key, value in GLYCINATE.items() if key != "stock"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], submitted(result, typed)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    (subentry_id,) = entry.subentries
+    assert entry.subentries[subentry_id].data["stock"] is None
+    assert state(hass, STOCK) == "unknown"
+    assert state(hass, RUN_OUT) == "unknown"
+    assert state(hass, LOW) == "off"
+    assert not hass.states.async_entity_ids("persistent_notification")
+    # logged by the unit all the same; still not low
+    response = await call(hass, "log_dose", product="glycinate", units=2)
+    assert response["stock"] is None
+    assert response["elemental_mg"] == 200
+    assert state(hass, LOW) == "off"
+    # counted later in the edit form: from then on it goes down with each dose
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRODUCT),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
+    )
+    assert "default" not in {field["name"]: field for field in serialized_schema(result)}["stock"]
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], submitted(result, {"stock": 30})
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    await call(hass, "log_dose", product="glycinate", units=1)
+    assert state(hass, STOCK) == "29"
+
+
+async def test_low_stock_without_a_notify_target_is_a_notification(
+    hass: HomeAssistant, at_day: None
+) -> None:
+    """Nobody to send it to: a persistent notification, once, gone with the refill."""
+    entry = await setup_with_products(hass, ({**GLYCINATE, "stock": 2}, "glyc"))
+    key = f"magnesium_{entry.entry_id}_stock_glyc"
+    shown = persistent_notification._async_get_or_create_notifications(hass)
+    assert key not in shown
+    await call(hass, "log_dose", product="glycinate", units=2)
+    await hass.async_block_till_done()
+    assert state(hass, LOW) == "on"
+    assert shown[key]["title"] == "Magnesium stock of Alex"
+    assert shown[key]["message"] == (
+        "Doctor's Best glycinate is used up. Log a refill when you have bought more."
+    )
+    # dismissed by the person, it does not come back while the product stays low
+    persistent_notification.async_dismiss(hass, key)
+    await call(hass, "log_dose", product="glycinate", units=1)
+    await hass.async_block_till_done()
+    assert key not in shown
+    # a refill ends it; running low again brings it back
+    await call(hass, "log_dose", product="glycinate", units=1)
+    persistent_notification.async_create(hass, "stale", "stale", key)
+    await call(hass, "refill", product="glycinate", units=100)
+    await hass.async_block_till_done()
+    assert key not in shown

@@ -57,6 +57,7 @@ def run(
     baths: tuple[datetime, ...] = (),
     oral_mg: float = 0.0,
     tz: ZoneInfo = BERLIN,
+    started: datetime | None = None,
 ) -> Evaluation:
     """Evaluate at ``now``."""
     return evaluate(
@@ -67,6 +68,7 @@ def run(
         oral_doses=doses,
         baths=baths,
         oral_today_mg=oral_mg,
+        started=started,
     )
 
 
@@ -115,6 +117,25 @@ def test_a_whole_day() -> None:
     done = run(at(DAY, 21, 5), state, doses=(at(DAY, 9), at(DAY, 21, 5)), oral_mg=300)
     # the next dose is tomorrow morning's
     assert done.next_dose == (at(DAY + timedelta(days=1), 8), Slot.MORNING, 150.0, "malate")
+
+
+def test_reminders_whose_time_came_before_the_log_began_are_left_out() -> None:
+    """The log began at 20:45: the morning and the 20:00 bath were never due that day."""
+    started = at(DAY, 20, 45)
+    evening = run(at(DAY, 20, 45), started=started)
+    assert states(evening) == {
+        Reminder.MORNING: SlotState.SKIPPED,
+        Reminder.EVENING: SlotState.PENDING,
+        Reminder.EPSOM_BATH: SlotState.SKIPPED,
+    }
+    assert evening.announce == ()
+    assert run(at(DAY, 21), started=started).announce == (Reminder.EVENING,)
+    # a dose taken in the morning window (logged back-dated) still satisfies it
+    kept = run(at(DAY, 20, 45), doses=(at(DAY, 9),), oral_mg=150, started=started)
+    assert kept.statuses[Reminder.MORNING].state is SlotState.SATISFIED
+    # the next day is whole
+    tomorrow = run(at(DAY + timedelta(days=1), 8), started=started)
+    assert tomorrow.announce == (Reminder.MORNING,)
 
 
 def test_a_dose_before_the_time_satisfies_the_slot_and_nothing_goes_out() -> None:

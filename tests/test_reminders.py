@@ -477,3 +477,55 @@ async def test_a_missing_notify_service_is_logged_not_raised(
     await move(hass, freezer, at(8))
     assert state(hass, "binary_sensor.alex_morning_dose_due") == "on"
     assert "notify.mobile_app_gone" in caplog.text
+
+
+async def test_a_person_added_in_the_evening_has_not_missed_the_morning(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, phones: Phones
+) -> None:
+    """Added at 20:45 through the config flow: the morning (08:00) was never due that day."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(at(20, 45))
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"name": "Alex", "daily_limit": 350, "daily_target": 300}
+    )
+    entry = result["result"]
+    await hass.async_block_till_done()
+    hass.config_entries.async_update_entry(entry, options={**entry.options, **NOTIFY})
+    await hass.async_block_till_done()
+    assert state(hass, "binary_sensor.alex_morning_dose_due") == "off"
+    assert state(hass, "event.alex_reminder") == "unknown"
+    assert phones.sent() == []
+    assert state(hass, "sensor.alex_adherence_7_days") == "unknown"
+    assert attrs(hass, "sensor.alex_adherence_7_days")["planned"] == 0
+    # the evening dose (21:00) is still to come that day, and is reminded of
+    await move(hass, freezer, at(21))
+    assert state(hass, "binary_sensor.alex_evening_dose_due") == "on"
+    assert [item["title"] for item in phones.sent()] == ["Evening magnesium"]
+    await call(hass, "log_dose", form="glycinate", amount_mg=150)
+    await hass.async_block_till_done()
+    assert state(hass, "sensor.alex_adherence_7_days") == "100.0"
+    assert attrs(hass, "sensor.alex_adherence_7_days")["planned"] == 1
+    # the first day is complete with its one reminder; the next day reminds of both
+    await move(hass, freezer, at(12, days=1))
+    assert state(hass, "binary_sensor.alex_morning_dose_due") == "on"
+    assert state(hass, "sensor.alex_streak") == "1"
+    await move(hass, freezer, at(15, days=1))  # the morning window closed without a dose
+    assert attrs(hass, "sensor.alex_adherence_7_days")["planned"] == 2
+    assert attrs(hass, "sensor.alex_adherence_7_days")["kept"] == 1
+
+
+async def test_an_entry_made_before_a_reminder_time_still_gets_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, phones: Phones
+) -> None:
+    """Made at 07:30: the morning at 08:00 is reminded of and counted as usual."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    freezer.move_to(at(7, 30))
+    entry = make_entry(extra_options=NOTIFY, created_at=at(7, 30))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await move(hass, freezer, at(15))
+    assert state(hass, "binary_sensor.alex_morning_dose_due") == "on"
+    assert [item["title"] for item in phones.sent()] == ["Morning magnesium"]
+    assert attrs(hass, "sensor.alex_adherence_7_days")["planned"] == 1

@@ -7,17 +7,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_mock_service,
+)
 
 from custom_components.magnesium.compat import vol
 from custom_components.magnesium.const import DOMAIN, EVENT_DOSE_LOGGED
 
-from .conftest import call, make_entry, sensor_state as state
+from .conftest import call, make_entry, sensor_state as state, setup_entry
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=dt_util.get_time_zone("Europe/Berlin"))
 
@@ -78,6 +83,76 @@ async def test_over_limit_is_logged_and_shown(hass: HomeAssistant, entry: MockCo
     assert state(hass, "remaining_today") == "0.0"
     assert state(hass, "daily_limit_used") == "114.3"
     assert hass.states.get("binary_sensor.alex_over_daily_limit").state == "on"
+
+
+def notifications(hass: HomeAssistant) -> dict[str, dict[str, Any]]:
+    """The persistent notifications shown now, by id."""
+    return {
+        key: {"title": item["title"], "message": item["message"]}
+        for key, item in persistent_notification._async_get_or_create_notifications(hass).items()
+    }
+
+
+async def test_a_dose_over_the_limit_says_so(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """1150 mg typed for 150: the response says it in words, and a notification is shown."""
+    response = await call(hass, "log_dose", form="glycinate", amount_mg=150)
+    assert "message" not in response
+    assert notifications(hass) == {}
+    response = await call(hass, "log_dose", form="glycinate", amount_mg=1150)
+    assert response["over_limit"] is True
+    assert response["message"] == (
+        "Alex has taken 1300 mg of oral magnesium today, over the daily limit of 350 mg. "
+        "Do not take more today without medical advice."
+    )
+    await hass.async_block_till_done()
+    key = f"magnesium_{entry.entry_id}_over_limit_20261125"
+    assert notifications(hass) == {
+        key: {"title": "Over the magnesium limit: Alex", "message": response["message"]}
+    }
+    # not repeated by a further dose the same day; gone once the day is back under the limit
+    persistent_notification.async_dismiss(hass, key)
+    await call(hass, "log_dose", form="glycinate", amount_mg=10)
+    await hass.async_block_till_done()
+    assert notifications(hass) == {}
+
+
+async def test_the_over_limit_notification_goes_when_the_dose_is_undone(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    await call(hass, "log_dose", form="glycinate", amount_mg=1150)
+    await hass.async_block_till_done()
+    assert list(notifications(hass)) == [f"magnesium_{entry.entry_id}_over_limit_20261125"]
+    await call(hass, "undo")
+    await hass.async_block_till_done()
+    assert notifications(hass) == {}
+
+
+async def test_the_over_limit_message_is_german_in_german(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    hass.config.language = "de"
+    await setup_entry(hass)
+    response = await call(hass, "log_dose", form="glycinate", amount_mg=400)
+    assert response["message"] == (
+        "Alex hat heute 400 mg Magnesium eingenommen, über dem Tageslimit von 350 mg. "
+        "Nimm heute nicht mehr ohne ärztlichen Rat."
+    )
+    await hass.async_block_till_done()
+    (item,) = notifications(hass).values()
+    assert item["title"] == "Über dem Magnesium-Limit: Alex"
+
+
+async def test_over_the_limit_goes_to_the_phone_when_there_is_one(
+    hass: HomeAssistant, time_zone: str
+) -> None:
+    phone = async_mock_service(hass, "notify", "mobile_app_pixel")
+    await setup_entry(hass, extra_options={"notify_services": ["mobile_app_pixel"]})
+    await call(hass, "log_dose", form="glycinate", amount_mg=400)
+    await hass.async_block_till_done()
+    over = [item.data for item in phone if item.data.get("title", "").startswith("Over")]
+    assert len(over) == 1
+    assert over[0]["message"].startswith("Alex has taken 400 mg")
+    assert notifications(hass) == {}
 
 
 async def test_topical_and_bath_do_not_count(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -273,6 +348,8 @@ async def test_choosing_the_entry(hass: HomeAssistant, time_zone: str) -> None:
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "log_dose", form="glycinate", amount_mg=100)
     assert err.value.translation_key == "entry_required"
+    # the field is labelled Person: the message says so, not config_entry_id
+    assert "choose the person" in str(err.value)
 
     await call(hass, "log_dose", config_entry_id=sam.entry_id, form="glycinate", amount_mg=100)
     assert hass.states.get("sensor.sam_oral_magnesium_today").state == "100.0"

@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.magnesium.const import DOMAIN, EVENT_DOSE_LOGGED
 
 from .conftest import TIME_ZONE, call, make_entry
+from .frontend import initial_data, serialized_schema, submitted
 
 BERLIN = ZoneInfo(TIME_ZONE)
 DAY = datetime(2026, 6, 10, tzinfo=BERLIN)  # a Wednesday
@@ -88,6 +89,12 @@ async def test_medicine_subentry_flow_moves_the_evening_reminder(
         (entry.entry_id, "medicine"), context={"source": "user"}
     )
     assert result["type"] is FlowResultType.FORM
+    # no medicine is chosen beforehand; the form asks for one
+    assert "medicine" not in initial_data(serialized_schema(result))
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], submitted(result, {"times": "08:00"})
+    )
+    assert result["errors"] == {"medicine": "medicine_required"}
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"medicine": "quinolone", "times": "noon"}
     )
@@ -113,10 +120,11 @@ async def test_medicine_subentry_flow_moves_the_evening_reminder(
         context={"source": "reconfigure", "subentry_id": subentry.subentry_id},
     )
     assert result["type"] is FlowResultType.FORM
-    schema = result["data_schema"]
-    assert schema is not None
-    defaults = {key.schema: key.default() for key in schema.schema}
-    assert defaults == {"medicine": "quinolone", "times": "08:00, 20:00"}
+    # the form shows the medicine and its times as they are
+    assert initial_data(serialized_schema(result)) == {
+        "medicine": "quinolone",
+        "times": "08:00, 20:00",
+    }
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"medicine": "quinolone", "times": "25:00"}
     )
@@ -163,6 +171,19 @@ async def test_a_moved_reminder_says_why(
     assert event["event_type"] == "evening_dose"
     assert event["moved_for"] == "quinolone"
     assert [item.data["message"] for item in phone] == [message]
+
+
+async def test_a_reminder_moved_past_gabapentin_says_right_after(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Gabapentin's window ends at the gabapentin: no "moved to 08:01" that looks like a typo."""
+    await setup(hass, freezer, at(7), medicine("gabapentin", "08:00"))
+    await move(hass, freezer, at(8, 1))
+    assert state(hass, "binary_sensor.alex_morning_dose_due") == "on"
+    assert attrs(hass, "binary_sensor.alex_morning_dose_due")["message"] == (
+        "Morning magnesium: 150 mg malate. 350 mg left today. "
+        "Moved from 08:00 to right after your gabapentin at 08:00."
+    )
 
 
 async def test_a_dose_inside_a_window_is_logged_with_a_warning(

@@ -70,6 +70,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) ->
             translation_placeholders={"error": str(err)},
         ) from err
     reminders.adherence_since = dt_util.as_local(entry.created_at).date()
+    reminders.started = entry.created_at  # entries from before 2024.11 have the epoch
     reminders.medicines = medicine_plans(entry)
     # the streak's days older than the index's, when they were not worked out before
     await reminders.async_update_older_days()

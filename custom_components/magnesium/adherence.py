@@ -14,7 +14,9 @@ saving change are worked out on their own.
 * Satisfied: an oral dose inside the slot's window (``schedule.windows``); a bath that day.
 * Today counts a slot once it is satisfied or its window has closed; a bath once it is
   taken. So today never lowers a figure before the person could still act.
-* Days before ``since`` (the day the log began) are not counted.
+* Days before ``since`` (the day the log began) are not counted; on the day it began, a
+  reminder whose time came before the moment it began (``started``) is not planned unless
+  it was kept (a person added in the evening has not missed the morning dose).
 * The streak: complete days (every counted slot satisfied, at least one) back from today;
   today adds to it once complete and breaks it only when a window closed unsatisfied. Days
   with nothing planned neither add nor break it. It is counted up to ``STREAK_CAP`` days.
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-from .schedule import ReminderPlan, Slot, day_bounds, windows
+from .schedule import ReminderPlan, Slot, before_start, day_bounds, local_moment, windows
 
 STREAK_CAP = 365
 PERIODS = (7, 30)
@@ -122,10 +124,12 @@ def day_result(
     now: datetime | None,
     *,
     held: Collection[Slot] = (),
+    started: datetime | None = None,
 ) -> DayResult:
     """The reminders of one local day as counted at ``now`` (None: after the day's end).
 
-    ``held``: the slots a medicine's spacing takes that day.
+    ``held``: the slots a medicine's spacing takes that day. ``started``: when the log began
+    (a reminder whose time came before it is not planned unless kept).
     """
     planned = satisfied = still_open = 0
     morning, evening = plan.morning, plan.evening
@@ -135,13 +139,15 @@ def day_result(
     if now is not None:
         start, end = day_bounds(day, tz)
         elapsed, day_over = (now - start) // _US, now >= end
+    if started is not None and started.astimezone(tz).date() != day:
+        started = None  # only the day the log began has reminders from before it
     for slot in (morning, evening):
         if not slot.enabled:
             continue
         span = spans[slot.slot]
         if _taken_in(span, data.dose_minutes):
             planned, satisfied = planned + 1, satisfied + 1
-        elif slot.slot in held:
+        elif slot.slot in held or before_start(local_moment(day, slot.at, tz), started):
             continue
         elif elapsed is None or elapsed >= span[1]:
             planned += 1
@@ -150,6 +156,8 @@ def day_result(
     if plan.bath.enabled and day.weekday() in plan.bath.weekdays:
         if data.baths > 0:
             planned, satisfied = planned + 1, satisfied + 1
+        elif before_start(local_moment(day, plan.bath.at, tz), started):
+            pass
         elif day_over:
             planned += 1
         else:
@@ -202,6 +210,7 @@ def day_codes(
     *,
     days: int = STREAK_CAP,
     held: Callable[[date], Collection[Slot]] = _nothing_held,
+    started: datetime | None = None,
 ) -> str:
     """The letters of the ``days`` days before ``horizon``, the newest first."""
     codes = []
@@ -209,7 +218,8 @@ def day_codes(
         day = horizon - timedelta(days=offset)
         if since is None or day < since:
             break  # before the log: so are all older days
-        codes.append(day_code(day_result(plan, day, tz, lookup(day), None, held=held(day))))
+        result = day_result(plan, day, tz, lookup(day), None, held=held(day), started=started)
+        codes.append(day_code(result))
     return "".join(codes)
 
 
@@ -224,6 +234,7 @@ def past_days(
     horizon: date | None = None,
     codes: str = "",
     held: Callable[[date], Collection[Slot]] = _nothing_held,
+    started: datetime | None = None,
 ) -> PastDays:
     """Count the days before ``today`` (every window of theirs has closed).
 
@@ -241,7 +252,9 @@ def past_days(
                 back = (horizon - day).days - 1
                 results[offset] = _CODE_RESULTS.get(codes[back]) if back < len(codes) else None
             else:
-                results[offset] = day_result(plan, day, tz, lookup(day), None, held=held(day))
+                results[offset] = day_result(
+                    plan, day, tz, lookup(day), None, held=held(day), started=started
+                )
         return results[offset]
 
     planned: dict[int, int] = {}
@@ -263,6 +276,7 @@ def adherence(
     periods: Sequence[int] = PERIODS,
     past: PastDays | None = None,
     held: Callable[[date], Collection[Slot]] = _nothing_held,
+    started: datetime | None = None,
 ) -> Adherence:
     """Adherence over the last ``periods`` local days (today included) and the streak.
 
@@ -270,11 +284,13 @@ def adherence(
     """
     today = now.astimezone(tz).date()
     if past is None:
-        past = past_days(plan, today, tz, lookup, since, periods=periods, held=held)
+        past = past_days(
+            plan, today, tz, lookup, since, periods=periods, held=held, started=started
+        )
     current = (
         None
         if since is None or today < since
-        else day_result(plan, today, tz, lookup(today), now, held=held(today))
+        else day_result(plan, today, tz, lookup(today), now, held=held(today), started=started)
     )
     percent: dict[int, float | None] = {}
     planned: dict[int, int] = {}

@@ -353,9 +353,14 @@ class Answers:
         elemental_mg: float,
         oral_mg: float,
         limit: float,
-        stock: float,
+        stock: float | None,
     ) -> str:
-        """A logged dose of a product, with the day's total and the stock left."""
+        """A logged dose of a product, with the day's total and the stock left (when counted)."""
+        if stock is None:  # a product whose stock nobody counted: the dose as any other
+            plain = {"amount": elemental_mg, "oral": oral_mg, "limit": limit, "form": product}
+            if oral_mg > limit:
+                return self.with_doctor(self.say("logged_over", **plain))
+            return self.say("logged", remaining=max(0.0, limit - oral_mg), **plain)
         values: dict[str, Any] = {
             "product": product,
             "units": units,

@@ -88,21 +88,45 @@ _MG = selector.NumberSelector(
         mode=selector.NumberSelectorMode.BOX,
     )
 )
-_PERSON = selector.EntitySelector(selector.EntitySelectorConfig(domain="person"))
+# no maximum: a target above the limit gets the flow's own message (target_over_limit)
+_TARGET = selector.NumberSelector(
+    selector.NumberSelectorConfig(
+        min=MIN_SETTING_MG, step=1, unit_of_measurement="mg", mode=selector.NumberSelectorMode.BOX
+    )
+)
 
 
-def _settings_schema(defaults: dict[str, Any]) -> dict[vol.Marker, Any]:
+def _person_selector(taken: list[str]) -> selector.EntitySelector:
+    """The person picker, without the persons another entry already follows."""
+    config = selector.EntitySelectorConfig(domain="person")
+    if taken:
+        config["exclude_entities"] = taken
+    return selector.EntitySelector(config)
+
+
+def _persons_taken(hass: HomeAssistant, entry_id: str | None = None) -> list[str]:
+    """The persons that entries other than ``entry_id`` follow."""
+    return sorted(
+        {
+            str(person)
+            for other in hass.config_entries.async_entries(DOMAIN)
+            if other.entry_id != entry_id and (person := other.options.get(CONF_PERSON))
+        }
+    )
+
+
+def _settings_schema(defaults: dict[str, Any], taken: list[str]) -> dict[vol.Marker, Any]:
     person = defaults.get(CONF_PERSON)
     return {
         vol.Optional(
             CONF_PERSON, description={"suggested_value": person} if person else None
-        ): _PERSON,
+        ): _person_selector(taken),
         vol.Required(
             CONF_DAILY_LIMIT, default=defaults.get(CONF_DAILY_LIMIT, DEFAULT_DAILY_LIMIT)
         ): _MG,
         vol.Required(
             CONF_DAILY_TARGET, default=defaults.get(CONF_DAILY_TARGET, DEFAULT_DAILY_TARGET)
-        ): _MG,
+        ): _TARGET,
     }
 
 
@@ -139,15 +163,22 @@ class MagnesiumConfigFlow(ConfigFlow, domain=DOMAIN):
             if not name:
                 errors[CONF_NAME] = "name_required"
             if not errors:
-                await self.async_set_unique_id(_unique_id(name, options[CONF_PERSON]))
-                self._abort_if_unique_id_configured()
-                return self.async_create_entry(title=name, data={}, options=options)
+                unique_id = _unique_id(name, options[CONF_PERSON])
+                if unique_id in self._async_current_ids():
+                    # keep what was typed: the error shows on the field that clashes
+                    errors[CONF_PERSON if options[CONF_PERSON] else CONF_NAME] = (
+                        "person_in_use" if options[CONF_PERSON] else "name_in_use"
+                    )
+                else:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
+                    return self.async_create_entry(title=name, data={}, options=options)
         schema = vol.Schema(
             {
                 vol.Required(CONF_NAME, default=(user_input or {}).get(CONF_NAME, "")): (
                     selector.TextSelector()
                 ),
-                **_settings_schema(user_input or {}),
+                **_settings_schema(user_input or {}, _persons_taken(self.hass)),
             }
         )
         return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
@@ -189,7 +220,7 @@ class MagnesiumOptionsFlow(OptionsFlow):
                 return self.async_create_entry(data=options)
         defaults = {**entry.options, **_flatten(user_input or {})}
         schema = {
-            **_settings_schema(defaults),
+            **_settings_schema(defaults, _persons_taken(self.hass, entry.entry_id)),
             vol.Required(CONF_ASK_DOCTOR, default=bool(defaults.get(CONF_ASK_DOCTOR))): (
                 selector.BooleanSelector()
             ),
@@ -217,7 +248,7 @@ def _notify_services(hass: HomeAssistant) -> list[str]:
 def _reminder_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> dict[vol.Marker, Any]:
     """The collapsed sections: notifications, Epsom baths, start low."""
     services = sorted({*_notify_services(hass), *defaults.get(CONF_NOTIFY_SERVICES, ())})
-    notifications = {
+    notifications: dict[vol.Marker, Any] = {
         vol.Optional(
             CONF_NOTIFY_ENTITIES, default=list(defaults.get(CONF_NOTIFY_ENTITIES, []))
         ): selector.EntitySelector(selector.EntitySelectorConfig(domain="notify", multiple=True)),
@@ -230,7 +261,7 @@ def _reminder_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> dict[vol.
             CONF_SNOOZE_MINUTES, default=defaults.get(CONF_SNOOZE_MINUTES, DEFAULT_SNOOZE_MINUTES)
         ): _number(1, MAX_SNOOZE_MINUTES, "min"),
     }
-    baths = {
+    baths: dict[vol.Marker, Any] = {
         vol.Optional(
             CONF_BATH_WEEKDAYS,
             default=list(defaults.get(CONF_BATH_WEEKDAYS, DEFAULT_BATH_WEEKDAYS)),
@@ -240,7 +271,7 @@ def _reminder_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> dict[vol.
             )
         ),
     }
-    ramp = {
+    ramp: dict[vol.Marker, Any] = {
         vol.Required(CONF_RAMP, default=bool(defaults.get(CONF_RAMP, False))): (
             selector.BooleanSelector()
         ),
@@ -253,10 +284,25 @@ def _reminder_schema(hass: HomeAssistant, defaults: dict[str, Any]) -> dict[vol.
             default=defaults.get(CONF_RAMP_EVERY_DAYS, DEFAULT_RAMP_EVERY_DAYS),
         ): _number(1, MAX_RAMP_EVERY_DAYS, "d"),
     }
+    # The frontend fills a section from the section's own default and ignores the defaults
+    # of the fields inside it: the section's default holds their current values, so the dialog
+    # saves unchanged; a field left out of a section keeps its current value (its default).
     return {
-        vol.Optional(name, default={}): section(vol.Schema(fields), {"collapsed": True})
+        vol.Required(name, default=_field_defaults(fields)): section(
+            vol.Schema(fields), {"collapsed": True}
+        )
         for name, fields in zip(SECTIONS, (notifications, baths, ramp), strict=True)
     }
+
+
+def _field_defaults(fields: Mapping[vol.Marker, Any]) -> dict[str, Any]:
+    """The default value of each field of a schema that has one."""
+    defaults: dict[str, Any] = {}
+    for marker in fields:
+        default: Any = getattr(marker, "default", vol.UNDEFINED)
+        if default is not vol.UNDEFINED:
+            defaults[str(marker.schema)] = default()
+    return defaults
 
 
 def _reminder_options(user_input: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
@@ -324,9 +370,12 @@ def _product_schema(defaults: Mapping[str, Any]) -> vol.Schema:
                     )
                 )
             ),
-            vol.Required(CONF_STOCK, default=defaults.get(CONF_STOCK, 0)): _number(
-                0, MAX_STOCK, None, step=0.1
-            ),
+            # no stock unless counted: a product nobody counted is not low (0 would be at once)
+            (
+                vol.Optional(CONF_STOCK)
+                if defaults.get(CONF_STOCK) is None
+                else vol.Optional(CONF_STOCK, default=defaults[CONF_STOCK])
+            ): _number(0, MAX_STOCK, None, step=0.1),
             vol.Required(CONF_LOW_DAYS, default=defaults.get(CONF_LOW_DAYS, DEFAULT_LOW_DAYS)): (
                 _number(1, MAX_LOW_DAYS, "d")
             ),
@@ -364,7 +413,7 @@ class ProductSubentryFlow(ConfigSubentryFlow):
                 )
         defaults: dict[str, Any] = dict(subentry.data)
         if current is not None:
-            defaults[CONF_STOCK] = current.stock_now(usage)
+            defaults[CONF_STOCK] = current.stock_now(usage)  # None: not counted
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=_product_schema(user_input or defaults),
@@ -396,7 +445,7 @@ class ProductSubentryFlow(ConfigSubentryFlow):
         errors: dict[str, str] = {}
         name = str(user_input.get(CONF_NAME, "")).strip()
         product_id = current.id if current else "new"
-        stock = float(user_input[CONF_STOCK])
+        stock = None if user_input.get(CONF_STOCK) is None else float(user_input[CONF_STOCK])
         offset = usage.net
         if current is not None and stock == current.stock_now(usage):
             # unchanged: keep the count as it was, so nothing logged meanwhile is lost
@@ -415,7 +464,7 @@ class ProductSubentryFlow(ConfigSubentryFlow):
             errors[CONF_NAME] = "product_exists"
         elif product is None or product.elemental_per_unit > MAX_ELEMENTAL_MG:
             errors[CONF_AMOUNT_MG] = "amount_invalid"
-        elif product.countable and not stock.is_integer():
+        elif product.countable and stock is not None and not stock.is_integer():
             errors[CONF_STOCK] = "whole_units"
         return (product if not errors else None), errors
 
@@ -444,9 +493,12 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             times = parse_times(str(user_input.get(CONF_TIMES, "")))
+            if not user_input.get(CONF_MEDICINE):
+                errors[CONF_MEDICINE] = "medicine_required"
             if times is None:
                 errors[CONF_TIMES] = "invalid_times"
-            else:
+            if not errors:
+                assert times is not None
                 medicine = user_input[CONF_MEDICINE]
                 text = ", ".join(f"{at:%H:%M}" for at in times)
                 name = next(item.name for item in SPACED_INTERACTIONS if item.key == medicine)
@@ -460,8 +512,15 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
         defaults = {**defaults, **(user_input or {})}
         schema = vol.Schema(
             {
-                vol.Required(
-                    CONF_MEDICINE, default=defaults.get(CONF_MEDICINE) or SPACED_INTERACTIONS[0].key
+                # optional to the frontend, which would else pick the first one: none is
+                # chosen beforehand, and the flow asks for one
+                vol.Optional(
+                    CONF_MEDICINE,
+                    description=(
+                        {"suggested_value": defaults[CONF_MEDICINE]}
+                        if defaults.get(CONF_MEDICINE)
+                        else None
+                    ),
                 ): selector.SelectSelector(
                     selector.SelectSelectorConfig(
                         options=[item.key for item in SPACED_INTERACTIONS],

@@ -47,7 +47,7 @@ class Product:
     amount_mg: float  # magnesium per unit as printed: elemental, or the compound's weight
     unit: str
     basis: str = BASIS_ELEMENTAL
-    stock: float = 0.0  # the units counted when the product was added or last edited
+    stock: float | None = 0.0  # units counted when added or last edited; None: not counted
     stock_offset: float = 0.0  # refilled minus taken (``ProductUsage.net``) at that moment
     low_days: int = DEFAULT_LOW_DAYS
 
@@ -71,8 +71,13 @@ class Product:
         """The compound's weight in so many units, when the label gives the compound."""
         return round(units * self.amount_mg, 3) if self.basis == BASIS_COMPOUND else None
 
-    def stock_now(self, usage: ProductUsage) -> float:
-        """Units left: counted stock, plus refills, minus units taken since it was counted."""
+    def stock_now(self, usage: ProductUsage) -> float | None:
+        """Units left: counted stock, plus refills, minus units taken since it was counted.
+
+        None while the stock was never counted.
+        """
+        if self.stock is None:
+            return None
         return round(self.stock + usage.net - self.stock_offset, 3)
 
     def units_for(self, amount_mg: float) -> float:
@@ -113,7 +118,7 @@ class Product:
                 amount_mg=float(data[CONF_AMOUNT_MG]),
                 unit=str(data[CONF_UNIT]),
                 basis=str(data.get(CONF_BASIS, BASIS_ELEMENTAL)),
-                stock=float(data.get(CONF_STOCK, 0.0)),
+                stock=None if data.get(CONF_STOCK) is None else float(data[CONF_STOCK]),
                 stock_offset=float(data.get(CONF_STOCK_OFFSET, 0.0)),
                 low_days=int(data.get(CONF_LOW_DAYS, DEFAULT_LOW_DAYS)),
             )
@@ -171,9 +176,9 @@ def refill_record(
 class Outlook:
     """A product's stock now and how long it lasts at the recent rate of use."""
 
-    stock: float
+    stock: float | None  # None: never counted
     daily_units: float  # average units a day over the recent use
-    days_left: float | None  # None while there is stock and no recent use
+    days_left: float | None  # None while there is stock and no recent use, or no count
     run_out: date | None
     low: bool
 
@@ -190,6 +195,8 @@ def outlook(product: Product, usage: ProductUsage, today: date) -> Outlook:
     daily = round(sum(window) / (max(used) + 1), 3) if used else 0.0
     stock = product.stock_now(usage)
     days_left: float | None
+    if stock is None:  # not counted: neither low nor running out
+        return Outlook(None, tidy(daily), None, None, False)
     if stock <= 0:
         days_left, run_out, low = 0.0, today, True
     elif daily > 0:

@@ -215,6 +215,8 @@ class ReminderManager:
         self._dirty = False
         self.medicines: tuple[MedicinePlan, ...] = ()
         self.adherence_since: date | None = None  # the day the entry was set up
+        # the moment it was set up: reminders whose time came before it are not due that day
+        self.started: datetime | None = None
         self._adherence: tuple[Evaluation, Adherence] | None = None
         self._past: tuple[tuple[Any, ...], PastDays] | None = None
         # the streak's letters of the days before the index's, with what they are made of
@@ -395,6 +397,7 @@ class ReminderManager:
             baths=today.bath_times,
             oral_today_mg=today.oral_mg,
             blocked=self.blocked(now),
+            started=self.started,
         )
 
     # -- medication spacing -----------------------------------------------------------
@@ -519,7 +522,15 @@ class ReminderManager:
                 # until they are worked out again, the letters as they were
                 codes = self._older_days[1] if self._older_days is not None else ""
             # the days before today change only with the plan, the day, a back-dated change
-            key = (plan, self.medicines, ledger.tz, today, since, self.tracker.past_changes)
+            key = (
+                plan,
+                self.medicines,
+                ledger.tz,
+                today,
+                since,
+                self.started,
+                self.tracker.past_changes,
+            )
             if self._past is None or self._past[0] != (key, codes):
                 past = past_days(
                     plan,
@@ -530,10 +541,18 @@ class ReminderManager:
                     horizon=horizon,
                     codes=codes,
                     held=self.held_on,
+                    started=self.started,
                 )
                 self._past = ((key, codes), past)
             result = adherence(
-                plan, now, ledger.tz, lookup, since, past=self._past[1], held=self.held_on
+                plan,
+                now,
+                ledger.tz,
+                lookup,
+                since,
+                past=self._past[1],
+                held=self.held_on,
+                started=self.started,
             )
             self._adherence = (evaluation, result)
         return self._adherence[1]
@@ -564,7 +583,7 @@ class ReminderManager:
         plan, horizon = self.plan, self.tracker.days_since
         if since is not None and horizon is not None:  # an earlier start changes no letter
             since = max(since, horizon - timedelta(days=STREAK_CAP + 1))
-        return [
+        key: list[Any] = [
             [plan.morning.at.isoformat(), plan.morning.enabled],
             [plan.evening.at.isoformat(), plan.evening.enabled],
             [plan.bath.enabled, sorted(plan.bath.weekdays)],
@@ -574,6 +593,11 @@ class ReminderManager:
             self.hass.config.time_zone,
             self.tracker.archive_changes,
         ]
+        if self.started is not None and horizon is not None and since is not None:
+            started_day = self.tracker.ledger.local_day(self.started)
+            if since <= started_day < horizon:  # the day the log began is one of these days
+                key.append(self.started.isoformat())
+        return key
 
     async def async_update_older_days(self) -> None:
         """Work out the streak's letters of the days before the index's when they changed.
@@ -611,6 +635,7 @@ class ReminderManager:
                 _days_lookup(days),
                 since,
                 held=self.held_on,
+                started=self.started,
             )
             self._older_days = (key, codes)
             self._schedule_save()
@@ -715,8 +740,13 @@ class ReminderManager:
         return text
 
     def moved_text(self, window: Window, planned: datetime, moved_to: datetime) -> str:
-        """Why a reminder moved from its time, and to when."""
-        return self._texts["spacing_moved"].format(
+        """Why a reminder moved from its time, and to when.
+
+        Moved to the minute after the medicine (a window that ends at it, gabapentin's): it
+        says "right after", not a time a minute later that looks like a mistake.
+        """
+        right_after = window.end <= window.medicine_at and moved_to == window.allowed_from
+        return self._texts["spacing_moved_after" if right_after else "spacing_moved"].format(
             medicine=self.medicine_name(window.medicine),
             medicine_time=_clock(window.medicine_at),
             planned=_clock(planned),

@@ -450,13 +450,15 @@ def evaluate(
     baths: Iterable[datetime],
     oral_today_mg: float,
     blocked: Sequence[SpacingWindow] = (),
+    started: datetime | None = None,
 ) -> Evaluation:
     """Every reminder of a person at ``now``.
 
     ``state`` must be today's (a state of another day is ignored). ``oral_doses`` and
     ``baths`` are the times of today's records (earlier ones may be included). A dose
     reminder whose time falls in one of the ``blocked`` medicine windows (see ``spacing``)
-    moves to the first allowed moment after it.
+    moves to the first allowed moment after it. A reminder whose own time came before
+    ``started`` (the log began) is left out that day (skipped), unless it was taken.
     """
     day = now.astimezone(tz).date()
     if state.day != day:
@@ -481,6 +483,8 @@ def evaluate(
         )
         if status.state is SlotState.PENDING and is_held(moved_by, due_at, status.window):
             status = replace(status, state=SlotState.HELD)
+        if before_start(planned_at, started) and status.state in _NOT_TAKEN:
+            status = replace(status, state=SlotState.SKIPPED)
         suggestion = suggest(
             slot_amount(slot_plan, plan.daily_target, target), oral_today_mg, plan.daily_limit
         )
@@ -496,7 +500,10 @@ def evaluate(
             moved_by,
             planned_at if moved_by is not None else None,
         )
-    statuses[Reminder.EPSOM_BATH] = _bath_status(plan.bath, state, now, tz, list(baths))
+    bath = _bath_status(plan.bath, state, now, tz, list(baths))
+    if bath.due_at is not None and before_start(bath.due_at, started) and bath.state in _NOT_TAKEN:
+        bath = replace(bath, state=SlotState.SKIPPED, snoozed_until=None)
+    statuses[Reminder.EPSOM_BATH] = bath
 
     announce = tuple(
         key
@@ -554,6 +561,14 @@ def evaluate(
         next_dose,
         next_moved_by,
     )
+
+
+_NOT_TAKEN = (SlotState.DUE, SlotState.SNOOZED, SlotState.PENDING)
+
+
+def before_start(moment: datetime, started: datetime | None) -> bool:
+    """Whether a reminder's time came before the log began (it was never due)."""
+    return started is not None and moment < started
 
 
 def _bath_status(

@@ -326,8 +326,8 @@ class ProductStockSensor(ProductEntity, FigureSensor):
         return STOCK_UNITS.get(self.product.unit, self.product.unit)
 
     @property
-    def native_value(self) -> float:
-        """Units left (below 0 when more was logged than counted)."""
+    def native_value(self) -> float | None:
+        """Units left (below 0 when more was logged than counted); unknown when not counted."""
         return self.outlook.stock
 
     @property

@@ -322,6 +322,9 @@ async def _dose_response(data: MagnesiumData, record: Record) -> dict[str, Any]:
             "message": data.reminders.spacing_message(window, record.taken_at),
             **spacing_fields(window),
         }
+    if today.over_limit and data.stock is not None:
+        # said in words too: an amount typed wrong (1150 for 150) must not pass unnoticed
+        response["message"] = data.stock.over_limit_message()
     return response
 
 
