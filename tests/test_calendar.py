@@ -196,7 +196,9 @@ async def test_a_calendar_trigger_fires_for_a_planned_dose(
     await hass.async_block_till_done()
     for minutes in range(0, 80, 5):
         await move(hass, freezer, at(20, minutes))
-    assert [service.data["summary"] for service in fired] == ["Planned: Evening magnesium, 150 mg glycinate"]
+    assert [service.data["summary"] for service in fired] == [
+        "Planned: Evening magnesium, 150 mg glycinate"
+    ]
     # detach the trigger (its refresh timer)
     await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
 

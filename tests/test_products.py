@@ -444,7 +444,10 @@ async def test_the_calendar_names_the_slots_product(hass: HomeAssistant, at_day:
     """A planned dose taken from a product is on the calendar in its units."""
     await setup_with_products(hass, (GLYCINATE, "glyc"))
     calendar = "calendar.alex_magnesium"
-    assert hass.states.get(calendar).attributes["message"] == "Planned: Evening magnesium, 150 mg glycinate"
+    assert (
+        hass.states.get(calendar).attributes["message"]
+        == "Planned: Evening magnesium, 150 mg glycinate"
+    )
     await hass.services.async_call(
         "select",
         "select_option",
