@@ -83,9 +83,11 @@ window.__text = (root) => {
 // The element of a tag whose own rendered text includes a text (innermost first).
 window.__withText = (tag, text, root) => window.__deep(root || document.body, (el) =>
   el.tagName === tag.toUpperCase() && window.__text(el).includes(text)).reverse()[0];
-// The open dialog of a flow (config, options, subentry), or undefined.
+// The open dialog of a flow (config, options, subentry), or undefined (a closed one renders
+// nothing).
 window.__dialog = () => window.__deep(document.body, (el) =>
-  el.tagName === "DIALOG-DATA-ENTRY-FLOW")[0];
+  el.tagName === "DIALOG-DATA-ENTRY-FLOW" && el.shadowRoot
+  && el.shadowRoot.querySelector("ha-dialog, ha-md-dialog, ha-wa-dialog"))[0];
 window.__hass = () => document.querySelector("home-assistant").hass;
 window.__card = (entity) => window.__deep(document.body, (el) =>
   el.tagName === "HUI-TILE-CARD" && el._config && el._config.entity === entity)[0];
@@ -154,6 +156,8 @@ class DevTools:
                 if value := await self.js(expression):
                     return value
             await asyncio.sleep(0.25)
+        if shots := os.environ.get("MAGNESIUM_BROWSER_SHOTS"):  # what the page looked like
+            await self.screenshot(Path(shots) / f"timeout-{int(time.time())}.png")
         text = await self.js("window.__text ? window.__text(document.body) : ''")
         raise AssertionError(f"timed out waiting for {what}; the page shows: {text[:1500]}")
 
