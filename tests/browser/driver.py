@@ -213,8 +213,8 @@ class DevTools:
         await self.js(f"(() => {{ const el = {expression}; el.select && el.select(); }})()")
         await self.send("Input.insertText", text=text)
 
-    async def press(self, key: str, code: str, key_code: int) -> None:
-        """Press and release one key (e.g. Enter) in the focused element."""
+    async def press(self, key: str, code: str, key_code: int, modifiers: int = 0) -> None:
+        """Press and release one key in the focused element (modifiers: 2 Ctrl, 8 Shift)."""
         for kind in ("rawKeyDown", "keyUp"):
             await self.send(
                 "Input.dispatchKeyEvent",
@@ -222,6 +222,7 @@ class DevTools:
                 key=key,
                 code=code,
                 windowsVirtualKeyCode=key_code,
+                modifiers=modifiers,
             )
 
     async def swipe(self, expression: str, distance: float) -> None:
