@@ -138,14 +138,14 @@ async def test_calendar_shows_logged_and_planned_events(
     await call(hass, "log_topical", area="back")  # not on the calendar
     found = await events(hass, at(0, days=-1), at(0, days=2))
     assert short(found) == [
-        ("09 19:00", "Epsom bath"),
-        ("10 08:00", "Magnesium: 150 mg malate"),
-        ("10 20:00", "Epsom bath"),
+        ("09 19:00", "Taken: Epsom bath"),
+        ("10 08:00", "Taken: 150 mg malate"),
+        ("10 20:00", "Planned: Epsom bath"),
         # moved out of the antibiotic's window (14:00-22:00)
-        ("10 22:00", "Evening magnesium: 150 mg glycinate"),
-        ("11 08:00", "Morning magnesium: 150 mg malate"),
-        ("11 20:00", "Epsom bath"),
-        ("11 22:00", "Evening magnesium: 150 mg glycinate"),
+        ("10 22:00", "Planned: Evening magnesium, 150 mg glycinate"),
+        ("11 08:00", "Planned: Morning magnesium, 150 mg malate"),
+        ("11 20:00", "Planned: Epsom bath"),
+        ("11 22:00", "Planned: Evening magnesium, 150 mg glycinate"),
     ]
     assert found[0]["end"] == at(19, 15, days=-1).isoformat()
     assert found[3]["description"] == (
@@ -158,14 +158,14 @@ async def test_calendar_shows_logged_and_planned_events(
     calendar = hass.states.get(CALENDAR)
     assert calendar is not None
     assert calendar.state == "off"
-    assert calendar.attributes["message"] == "Epsom bath"
+    assert calendar.attributes["message"] == "Planned: Epsom bath"
     await move(hass, freezer, at(20, 5))
     assert state(hass, CALENDAR) == "on"
     await call(hass, "log_bath")
     assert state(hass, CALENDAR) == "off"
     calendar = hass.states.get(CALENDAR)
     assert calendar is not None
-    assert calendar.attributes["message"] == "Evening magnesium: 150 mg glycinate"
+    assert calendar.attributes["message"] == "Planned: Evening magnesium, 150 mg glycinate"
 
 
 async def test_a_calendar_trigger_fires_for_a_planned_dose(
@@ -196,7 +196,9 @@ async def test_a_calendar_trigger_fires_for_a_planned_dose(
     await hass.async_block_till_done()
     for minutes in range(0, 80, 5):
         await move(hass, freezer, at(20, minutes))
-    assert [service.data["summary"] for service in fired] == ["Evening magnesium: 150 mg glycinate"]
+    assert [service.data["summary"] for service in fired] == [
+        "Planned: Evening magnesium, 150 mg glycinate"
+    ]
     # detach the trigger (its refresh timer)
     await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
 
@@ -211,12 +213,12 @@ async def test_the_calendar_moves_on_when_an_event_ends_without_a_change(
     calendar = hass.states.get(CALENDAR)
     assert calendar is not None
     assert calendar.state == "on"
-    assert calendar.attributes["message"].startswith("Evening magnesium")
+    assert calendar.attributes["message"].startswith("Planned: Evening magnesium")
     await move(hass, freezer, at(21, 20))  # the evening's quarter of an hour is over
     calendar = hass.states.get(CALENDAR)
     assert calendar is not None
     assert calendar.state == "off"
-    assert calendar.attributes["message"].startswith("Morning magnesium")
+    assert calendar.attributes["message"].startswith("Planned: Morning magnesium")
     assert calendar.attributes["start_time"].startswith(
         (DAY + timedelta(days=1)).date().isoformat()
     )

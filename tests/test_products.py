@@ -265,7 +265,7 @@ async def test_refill_undo_and_run_out(
     assert hass.states.get(LOW).attributes["days_left"] == 5.6
     assert len(notices()) == 1
     assert notices()[0].data["message"] == (
-        "Doctor's Best glycinate: 13 capsule(s) left, enough for about 5.6 days (until "
+        "Doctor's Best glycinate: 13 capsules left, enough for about 5.6 days (until "
         "2026-06-17). Time to buy more."
     )
     await call(hass, "log_dose", product="glycinate", units=1)
@@ -336,7 +336,7 @@ async def test_reminder_slot_takes_a_product(
     assert due.attributes["units"] == 1
     (sent,) = [item for item in phone if item.data.get("title") == "Morning magnesium"]
     assert sent.data["message"] == (
-        "Morning magnesium: 1 capsule(s) of Doctor's Best glycinate (100 mg). 350 mg left today."
+        "Morning magnesium: 1 capsule of Doctor's Best glycinate (100 mg). 350 mg left today."
     )
     taken = next(
         action["action"] for action in sent.data["data"]["actions"] if "TAKEN" in action["action"]
@@ -446,7 +446,10 @@ async def test_the_calendar_names_the_slots_product(hass: HomeAssistant, at_day:
     """A planned dose taken from a product is on the calendar in its units."""
     await setup_with_products(hass, (GLYCINATE, "glyc"))
     calendar = "calendar.alex_magnesium"
-    assert hass.states.get(calendar).attributes["message"] == "Evening magnesium: 150 mg glycinate"
+    assert (
+        hass.states.get(calendar).attributes["message"]
+        == "Planned: Evening magnesium, 150 mg glycinate"
+    )
     await hass.services.async_call(
         "select",
         "select_option",
@@ -455,7 +458,7 @@ async def test_the_calendar_names_the_slots_product(hass: HomeAssistant, at_day:
     )
     # 150 mg planned: one whole 100 mg capsule
     assert hass.states.get(calendar).attributes["message"] == (
-        "Evening magnesium: 1 capsule(s) of Doctor's Best glycinate (100 mg)"
+        "Planned: Evening magnesium, 1 capsule of Doctor's Best glycinate (100 mg)"
     )
 
 

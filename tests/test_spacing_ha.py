@@ -523,7 +523,9 @@ async def test_the_calendar_keeps_to_the_next_days_medicine_too(
         return_response=True,
     )
     events = response["calendar.alex_magnesium"]["events"]
-    assert [event["summary"].split(":")[0] for event in events] == ["Morning magnesium"] * 4
+    assert [event["summary"].split(", ")[0] for event in events] == [
+        "Planned: Morning magnesium"
+    ] * 4
     # today's evening the reminders hold too
     await move(hass, freezer, at(22))
     assert state(hass, "binary_sensor.alex_evening_dose_due") == "off"

@@ -13,6 +13,7 @@ from .assist import async_setup_assist
 from .blueprint_installer import async_install_blueprints
 from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import DOMAIN, SUBENTRY_MEDICINE
+from .dashboard import async_setup_dashboard_action
 from .reminders import ReminderManager, ReminderOptions
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .services import async_setup_services
@@ -42,6 +43,7 @@ _STORAGE_TOO_NEW: tuple[type[Exception], ...] = (StorageVersionError, *STORAGE_T
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the Assist sentences once, whatever the number of entries."""
     async_setup_services(hass)
+    async_setup_dashboard_action(hass)
     await async_setup_assist(hass)
     return True
 

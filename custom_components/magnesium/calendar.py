@@ -143,14 +143,25 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
     def _logged(self, record: Record) -> CalendarEvent | None:
         texts = self.reminders
         if record.kind is Kind.ORAL:
-            summary = texts.calendar_text(
-                "calendar_logged",
-                amount=f"{record.oral_mg:g}",
-                form=texts.form_name(record.form),
-            )
+            product = self.tracker.products.get(record.product_id or "")
+            if product is not None and record.units and record.product:
+                # as the planned dose reads, with "Taken" for "Planned"
+                summary = texts.calendar_text(
+                    "calendar_logged_product",
+                    units=f"{record.units:g}",
+                    unit=texts.unit_name(product.unit, record.units),
+                    product=record.product,
+                    amount=f"{record.oral_mg:g}",
+                )
+            else:
+                summary = texts.calendar_text(
+                    "calendar_logged",
+                    amount=f"{record.oral_mg:g}",
+                    form=texts.form_name(record.form),
+                )
             minutes: float = DOSE_MINUTES
         elif record.kind is Kind.BATH:
-            summary = texts.title(Reminder.EPSOM_BATH)
+            summary = texts.calendar_text("calendar_bath_logged")
             minutes = record.minutes or BATH_MINUTES
         else:
             return None
@@ -211,7 +222,7 @@ class MagnesiumCalendar(ReminderEntity, CalendarEntity):
                 at = local_moment(day, plan.bath.at, tz)
                 bath = evaluation.statuses[Reminder.EPSOM_BATH]
                 if day != today or bath.state in _OPEN:
-                    summary = reminders.title(Reminder.EPSOM_BATH)
+                    summary = reminders.calendar_text("calendar_bath")
                     found.append(_Planned(at, BATH_MINUTES, summary, None, f"epsom_bath_{day}"))
             events.extend(
                 item for item in sorted(found, key=lambda item: item.at) if item.end > now

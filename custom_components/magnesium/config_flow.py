@@ -226,7 +226,12 @@ class MagnesiumOptionsFlow(OptionsFlow):
             ),
             **_reminder_schema(self.hass, defaults),
         }
-        return self.async_show_form(step_id="init", data_schema=vol.Schema(schema), errors=errors)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=vol.Schema(schema),
+            errors=errors,
+            description_placeholders={CONF_NAME: entry.title},  # whose settings
+        )
 
 
 def _flatten(user_input: dict[str, Any]) -> dict[str, Any]:
@@ -394,7 +399,10 @@ class ProductSubentryFlow(ConfigSubentryFlow):
             if product is not None:
                 return self.async_create_entry(title=product.name, data=product.as_data())
         return self.async_show_form(
-            step_id="user", data_schema=_product_schema(user_input or {}), errors=errors
+            step_id="user",
+            data_schema=_product_schema(user_input or {}),
+            errors=errors,
+            description_placeholders={CONF_NAME: self._get_entry().title},
         )
 
     async def async_step_reconfigure(
@@ -418,6 +426,7 @@ class ProductSubentryFlow(ConfigSubentryFlow):
             step_id="reconfigure",
             data_schema=_product_schema(user_input or defaults),
             errors=errors,
+            description_placeholders={CONF_NAME: self._get_entry().title},
         )
 
     async def _async_usage(self, product_id: str) -> ProductUsage:
@@ -532,4 +541,9 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
                 ),
             }
         )
-        return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={CONF_NAME: self._get_entry().title},
+        )

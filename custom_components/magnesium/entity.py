@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
@@ -51,7 +51,7 @@ class MagnesiumEntity(ShowsChanges):
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, tracker.entry_id)},
             name=tracker.settings.name,
-            entry_type=DeviceEntryType.SERVICE,
+            entry_type=None,  # not a service: the integration card counts devices
             manufacturer="Magnesium",
             model="Magnesium log",
         )
@@ -108,7 +108,7 @@ class ProductEntity(ShowsChanges):
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, f"{tracker.entry_id}_{product.id}")},
             name=product.name,
-            entry_type=DeviceEntryType.SERVICE,
+            entry_type=None,
             manufacturer="Magnesium",
             model="Magnesium product",
         )

@@ -718,7 +718,7 @@ class ReminderManager:
             text = texts["slot_product_dose"].format(
                 title=title,
                 units=_mg(units),
-                unit=texts.get(f"unit_{product.unit}", product.unit),
+                unit=self.unit_name(product.unit, units),
                 product=product.name,
                 amount=_mg(product.elemental_mg(units)),
                 remaining=_mg(self.tracker.today.remaining_mg),
@@ -762,13 +762,17 @@ class ReminderManager:
                 "calendar_product_dose",
                 title=self.title(key),
                 units=_mg(units),
-                unit=self._texts.get(f"unit_{product.unit}", product.unit),
+                unit=self.unit_name(product.unit, units),
                 product=product.name,
                 amount=_mg(product.elemental_mg(units)),
             )
         return self.calendar_text(
             "calendar_dose", title=self.title(key), amount=f"{amount:g}", form=self.form_name(form)
         )
+
+    def unit_name(self, unit: str, units: float) -> str:
+        """A product's unit in Home Assistant's language: "capsule" for one, else "capsules"."""
+        return answers_for(self.hass, self.hass.config.language).unit(unit, units)
 
     def calendar_text(self, key: str, **values: str) -> str:
         """A calendar event's summary in Home Assistant's language."""

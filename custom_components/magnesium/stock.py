@@ -183,7 +183,7 @@ class StockWatcher:
         return self._texts["low_stock"].format(
             product=product.name,
             stock=f"{view.stock:g}",
-            unit=self._texts.get(f"unit_{product.unit}", product.unit),
+            unit=self.reminders.unit_name(product.unit, view.stock),
             days=f"{view.days_left:g}",
             date=view.run_out.isoformat() if view.run_out else "",
         )

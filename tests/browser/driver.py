@@ -1,16 +1,14 @@
-"""The dashboard as a person sees it: the development instance in headless Chromium.
+"""The browser suite's driver: the development instance, and Chromium over the DevTools protocol.
 
-Starts ``scripts/develop`` on a fresh configuration folder (demo entry with a week of data),
-opens the dashboard (the browser in the instance's time zone, as at home, so the calendar card
-shows the instance's times), saves screenshots (light and dark, phone and tablet width) under
-``docs/screenshots/``, logs the evening dose by clicking its button on the page and waits until
-the page shows the new total, checks that the integrations page shows our own icon, and stops
-the instance with Ctrl-C. Chromium is driven through the DevTools protocol over a websocket
-(aiohttp); the system's Chromium is used, nothing is downloaded.
+``development_instance`` starts ``scripts/develop`` on a fresh configuration folder (the demo
+entry with a week of data) and stops it with Ctrl-C; ``chromium`` starts the system's Chromium
+(nothing is downloaded) in the instance's time zone and yields a ``DevTools`` page, driven over
+the DevTools protocol through a websocket (aiohttp), with the mouse, the keyboard and touch
+as a person would.
 
-Marked ``browser``: left out of the normal runs (see pyproject.toml), run once by scripts/test
-with ``-m browser``. Skipped when there is no Chromium or no development environment, except
-under scripts/test (CI), where that is a failure.
+The tests are marked ``browser``: left out of the normal runs (see pyproject.toml), run once by
+scripts/test with ``-m browser``. They skip when there is no Chromium or no development
+environment, except with MAGNESIUM_BROWSER_REQUIRED=1 (scripts/test), where that is a failure.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ import asyncio
 import base64
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
-import hashlib
 import itertools
 import json
 import os
@@ -29,21 +26,18 @@ import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from typing import Any
 
 import aiohttp
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 BRAND = ROOT / "custom_components" / "magnesium" / "brand"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DEVELOP_VENV = ROOT / ".venv-develop" / "bin" / "python"
 DASHBOARD = "/dashboard-magnesium/today"
-TOTAL = "sensor.demo_oral_magnesium_today"
-EVENING_BUTTON = "button.demo_log_evening_dose"
 START_LIMIT = 60  # seconds from scripts/develop to an answering, set-up instance
 SIZES = {"phone": (390, 844, 2, True), "tablet": (1024, 768, 1, False)}
 # The browser is where the person is: in the instance's time zone (the calendar card shows its
@@ -54,7 +48,7 @@ TIME_ZONE = re.search(
 
 # scripts/test sets MAGNESIUM_BROWSER_REQUIRED=1: there a missing browser fails instead of skipping.
 REQUIRED = os.environ.get("MAGNESIUM_BROWSER_REQUIRED") == "1"
-pytestmark = [
+BROWSER = [
     pytest.mark.browser,
     pytest.mark.skipif(not REQUIRED and CHROMIUM is None, reason="no chromium installed"),
     pytest.mark.skipif(
@@ -86,6 +80,15 @@ window.__text = (root) => {
   walk(root);
   return out.replace(/\\s+/g, " ");
 };
+// The element of a tag whose own rendered text includes a text (innermost first).
+window.__withText = (tag, text, root) => window.__deep(root || document.body, (el) =>
+  el.tagName === tag.toUpperCase() && window.__text(el).includes(text)).reverse()[0];
+// The open dialog of a flow (config, options, subentry), or undefined (a closed one renders
+// nothing).
+window.__dialog = () => window.__deep(document.body, (el) =>
+  el.tagName === "DIALOG-DATA-ENTRY-FLOW" && el.shadowRoot
+  && el.shadowRoot.querySelector("ha-dialog, ha-md-dialog, ha-wa-dialog"))[0];
+window.__hass = () => document.querySelector("home-assistant").hass;
 window.__card = (entity) => window.__deep(document.body, (el) =>
   el.tagName === "HUI-TILE-CARD" && el._config && el._config.entity === entity)[0];
 """
@@ -153,6 +156,8 @@ class DevTools:
                 if value := await self.js(expression):
                     return value
             await asyncio.sleep(0.25)
+        if shots := os.environ.get("MAGNESIUM_BROWSER_SHOTS"):  # what the page looked like
+            await self.screenshot(Path(shots) / f"timeout-{int(time.time())}.png")
         text = await self.js("window.__text ? window.__text(document.body) : ''")
         raise AssertionError(f"timed out waiting for {what}; the page shows: {text[:1500]}")
 
@@ -164,6 +169,7 @@ class DevTools:
             deviceScaleFactor=scale,
             mobile=mobile,
         )
+        await self.send("Emulation.setTouchEmulationEnabled", enabled=mobile, maxTouchPoints=5)
         await self.send(
             "Emulation.setEmulatedMedia",
             features=[
@@ -191,6 +197,50 @@ class DevTools:
                 button="left",
                 clickCount=1,
             )
+
+    async def text(self, expression: str = "document.body") -> str:
+        """The rendered text of an element (through shadow roots)."""
+        return str(await self.js(f"window.__text({expression})"))
+
+    async def state(self, entity_id: str) -> dict[str, Any] | None:
+        """An entity's state as the page has it."""
+        state = await self.js(f"window.__hass().states[{json.dumps(entity_id)}]")
+        return dict(state) if state else None
+
+    async def type(self, expression: str, text: str) -> None:
+        """Click into an input field and type, as with a keyboard (replacing what it holds)."""
+        await self.click(expression)
+        await self.js(f"(() => {{ const el = {expression}; el.select && el.select(); }})()")
+        await self.send("Input.insertText", text=text)
+
+    async def press(self, key: str, code: str, key_code: int, modifiers: int = 0) -> None:
+        """Press and release one key in the focused element (modifiers: 2 Ctrl, 8 Shift)."""
+        for kind in ("rawKeyDown", "keyUp"):
+            await self.send(
+                "Input.dispatchKeyEvent",
+                type=kind,
+                key=key,
+                code=code,
+                windowsVirtualKeyCode=key_code,
+                modifiers=modifiers,
+            )
+
+    async def swipe(self, expression: str, distance: float) -> None:
+        """Move a finger up from the middle of an element by ``distance`` pixels (down if < 0)."""
+        box = await self.js(
+            f"(() => {{ const r = ({expression}).getBoundingClientRect();"
+            " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()"
+        )
+        x, y = box["x"], box["y"]
+        steps = 10
+        await self.send(
+            "Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}]
+        )
+        for step in range(1, steps + 1):
+            point = {"x": x, "y": y - distance * step / steps}
+            await self.send("Input.dispatchTouchEvent", type="touchMove", touchPoints=[point])
+            await asyncio.sleep(0.016)
+        await self.send("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
 
     async def screenshot(self, path: Path, clip: dict[str, float] | None = None) -> None:
         options: dict[str, Any] = {"clip": clip} if clip else {}
@@ -290,112 +340,3 @@ async def chromium(profile: Path) -> AsyncIterator[DevTools]:
     finally:
         process.terminate()
         await process.wait()
-
-
-async def show_dashboard(page: DevTools, base: str, size: str, dark: bool) -> None:
-    width, height, scale, mobile = SIZES[size]
-    await page.view(width, height, scale, mobile, dark)
-    await page.goto(base + DASHBOARD)
-    await page.wait_for(
-        "window.__text && window.__text(document.body).includes('Oral magnesium per day')"
-        " && window.__card('sensor.demo_oral_magnesium_today')"
-        " && window.__deep(document.body, el => el.tagName === 'HA-GAUGE').length > 0"
-        " && window.__deep(document.body, el => el.tagName === 'CANVAS'"
-        "    || (el.tagName === 'svg' && el.closest && el.getBoundingClientRect().height > 100))"
-        "    .length > 0",
-        f"the dashboard ({size}, {'dark' if dark else 'light'})",
-    )
-
-
-async def fit_height(page: DevTools, size: str, dark: bool) -> None:
-    """Make the window as tall as the dashboard, so that a screenshot shows all of it."""
-    width, _height, scale, mobile = SIZES[size]
-    height = 0
-    for _ in range(5):
-        bottom = await page.js(
-            "Math.ceil(Math.max(...window.__deep(document.body, el => el.tagName === 'HA-CARD')"
-            ".map(el => el.getBoundingClientRect().bottom + window.scrollY)))"
-        )
-        if bottom + 16 == height:
-            return
-        height = int(bottom) + 16
-        await page.view(width, height, scale, mobile, dark)
-        await asyncio.sleep(0.5)
-
-
-@pytest.fixture
-def instance(socket_enabled: None) -> Iterator[tuple[str, Path, float]]:
-    """The development instance on a free port (the harness blocks sockets unless asked)."""
-    with tempfile.TemporaryDirectory(prefix="magnesium-browser-") as tmp:
-        config = Path(tmp) / "config"
-        port = free_port()
-        with development_instance(config, port) as ready:
-            yield f"http://127.0.0.1:{port}", Path(tmp), ready
-
-
-async def test_dashboard_in_chromium(instance: tuple[str, Path, float]) -> None:
-    base, tmp, ready = instance
-    assert CHROMIUM is not None, "no chromium (scripts/setup --develop installs it)"
-    assert ready < START_LIMIT, f"scripts/develop took {ready:.1f} s"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    async with chromium(tmp / "profile") as page:
-        # screenshots: light and dark, phone and tablet width, the whole dashboard
-        for dark in (False, True):
-            for size in ("phone", "tablet"):
-                await show_dashboard(page, base, size, dark)
-                await fit_height(page, size, dark)
-                await asyncio.sleep(1.5)  # the chart and the gauge settle
-                theme = "dark" if dark else "light"
-                await page.screenshot(SCREENSHOTS / f"dashboard-{theme}-{size}.png")
-
-        # a person presses "Evening dose": the page shows the new total
-        await show_dashboard(page, base, "tablet", False)
-        before = await page.js(f"document.querySelector('home-assistant').hass.states['{TOTAL}']")
-        due = await page.js(
-            "document.querySelector('home-assistant').hass"
-            ".states['binary_sensor.demo_evening_dose_due'].attributes"
-        )
-        planned = await page.js(
-            "document.querySelector('home-assistant').hass"
-            ".states['number.demo_evening_dose_amount'].state"
-        )
-        amount = float(due.get("amount_mg", planned)) if due else float(planned)
-        total = float(before["state"]) + amount
-        shown = f"{total:,.0f} mg"
-        card = f"window.__card('{TOTAL}')"
-        assert shown not in await page.js(f"window.__text({card})")
-        await page.click(f"window.__card('{EVENING_BUTTON}')")
-        await page.wait_for(
-            f"window.__text({card}).includes('{shown}')", f"the new total {shown} on the page"
-        )
-        state = await page.js(f"document.querySelector('home-assistant').hass.states['{TOTAL}']")
-        assert float(state["state"]) == total
-
-        # the integrations page shows our own icon (Home Assistant 2026.3 and newer)
-        await page.view(1024, 700, 1, False, False)
-        await page.goto(base + "/config/integrations/dashboard")
-        src = await page.wait_for(
-            "(() => { const img = window.__deep(document.body, el => el.tagName === 'IMG'"
-            " && el.src.includes('/api/brands/integration/magnesium/'))[0];"
-            " return img && img.complete && img.naturalWidth > 0 ? img.src : null; })()",
-            "the magnesium icon on the integrations page",
-        )
-        digest = await page.js(
-            f"fetch({json.dumps(src)}).then(r => r.arrayBuffer())"
-            ".then(b => crypto.subtle.digest('SHA-256', b)).then(h =>"
-            " Array.from(new Uint8Array(h)).map(x => x.toString(16).padStart(2, '0')).join(''))"
-        )
-        ours = {
-            hashlib.sha256(path.read_bytes()).hexdigest(): path.name for path in BRAND.glob("*.png")
-        }
-        assert digest in ours, f"{src} is not one of our brand images"
-        assert ours[digest].removeprefix("dark_").startswith("icon")
-        await asyncio.sleep(0.5)
-        card = await page.js(
-            "(() => { const card = window.__deep(document.body, el =>"
-            " el.tagName === 'HA-INTEGRATION-CARD' && window.__text(el).includes('Magnesium'))[0];"
-            " const r = card.getBoundingClientRect();"
-            " return {x: r.left - 8, y: r.top - 8, width: r.width + 16, height: r.height + 16,"
-            " scale: 1}; })()"
-        )
-        await page.screenshot(SCREENSHOTS / "integrations-icon.png", clip=card)
