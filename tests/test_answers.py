@@ -99,7 +99,8 @@ def test_compare_with_unknown_and_uncovered_forms(en: Answers) -> None:
     assert en.compare("glycinate", "kryptonite").startswith("I don't know the form kryptonite.")
     assert en.compare("orotate", "glycinate") == (
         "Orotate: 7.2 percent magnesium, not covered by my sources. "
-        "Glycinate: calming, gentle on the stomach, best in the evening."
+        "Glycinate: often recommended for nerve discomfort, gentle on the stomach, often taken "
+        "in the evening. Ask your doctor or pharmacist if you are unsure."
     )
 
 
@@ -111,9 +112,10 @@ def test_numbers_in_the_answers_are_the_knowledge_bases(en: Answers) -> None:
     for form in FORMS:
         if form.key not in en.texts["forms"]:
             assert f"{form.elemental_fraction * 100:g} percent" in en.form_info(form.key)
-    quinolone = next(item for item in INTERACTIONS if item.key == "quinolone")
-    assert quinolone.hours_before == 2
     assert "2 hours before or 4 to 6 hours after" in en.texts["interactions"]["quinolone"]
+    assert "2 hours before or 4 to 6 hours after" in en.texts["interactions"]["tetracycline"]
+    assert "4 hours before or 8 hours after" in en.texts["interactions"]["moxifloxacin"]
+    assert "at most 250" in en.safety("limit")
 
 
 def test_every_placeholder_is_filled(en: Answers) -> None:
@@ -150,6 +152,8 @@ def test_every_placeholder_is_filled(en: Answers) -> None:
         "what",
         "when",
         "doses",
+        "eu_limit",
+        "medicines",
         "product",
         "products",
         "units",

@@ -73,7 +73,7 @@ from .knowledge import (
     TOPICAL_FORM_KEYS,
     Form,
     find_form,
-    find_interaction,
+    match_medicine,
 )
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
 from .products import MAX_UNITS_PER_DOSE, Product, dose_record, find_products, refill_record
@@ -328,7 +328,10 @@ async def _dose_response(data: MagnesiumData, record: Record) -> dict[str, Any]:
 async def _async_log_medicine(call: ServiceCall) -> ServiceResponse:
     data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     text = call.data[ATTR_MEDICINE]
-    item = find_interaction(text)
+    found = match_medicine(text)
+    if found.ambiguous:  # never a guess between two medicines
+        raise _invalid("ambiguous_medicine", medicine=text, medicines=", ".join(found.candidates))
+    item = found.interaction
     if item is None or not item.spaced:
         raise _invalid(
             "unknown_medicine",
