@@ -668,7 +668,7 @@ TEXT_SOURCES: dict[str, str] = {
     "common.slot_limit_reached": facts_row(LIMITS, "the user may set a lower one"),
     "issues.side_effects": facts_row(DOSING, "GI side effects"),
     "issues.ask_doctor": _interaction_row("kidney disease"),
-    "issues.recounted": facts_row(FORMS_SECTION, "convert with the highest fraction"),
+    "issues.recounted_citrate": facts_row(FORMS_SECTION, "convert with the highest fraction"),
 }
 
 

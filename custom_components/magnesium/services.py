@@ -328,10 +328,10 @@ async def _dose_response(data: MagnesiumData, record: Record) -> dict[str, Any]:
 async def _async_log_medicine(call: ServiceCall) -> ServiceResponse:
     data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     text = call.data[ATTR_MEDICINE]
-    found = match_medicine(text)
-    if found.ambiguous:  # never a guess between two medicines
-        raise _invalid("ambiguous_medicine", medicine=text, medicines=", ".join(found.candidates))
-    item = found.interaction
+    match = match_medicine(text)
+    if match.ambiguous:  # never a guess between two medicines
+        raise _invalid("ambiguous_medicine", medicine=text, medicines=", ".join(match.candidates))
+    item = match.interaction
     if item is None or not item.spaced:
         raise _invalid(
             "unknown_medicine",
