@@ -8,7 +8,7 @@ the index and today's total that agree with them, one repair notice, and nothing
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 

@@ -610,33 +610,51 @@ SIDE_EFFECTS = Claim(
 # notices (strings.json, by "section.key") comes from in facts.md. A health text without an
 # entry here fails tests/test_sources.py.
 _DOCTOR = facts_row(INTRO, "Every answer about health ends")
-TEXT_SOURCES: dict[str, str] = {
+_LIMIT_TEXT = (
+    facts_row(LIMITS, "adults and children 9+"),
+    facts_row(LIMITS, "EU adults (readily dissociable salts, added Mg)"),
+    facts_row(LIMITS, "The UL covers magnesium from supplements"),
+    facts_row(LIMITS, "Pregnancy and breastfeeding"),
+)
+TEXT_SOURCES: dict[str, str | tuple[str, ...]] = {
     # responses
     "doctor": _DOCTOR,
     **{f"forms.{key}": _row(key) for key in ("glycinate", "malate", "oxide", "citrate")},
-    **{f"forms.{key}": _row(key) for key in ("carbonate", "hydroxide", "chloride", "sulfate")},
+    "forms.carbonate": (_row("carbonate"), facts_row(LIMITS, "The UL covers magnesium")),
+    "forms.hydroxide": (_row("hydroxide"), facts_row(LIMITS, "The UL covers magnesium")),
+    "forms.chloride": (_row("chloride"), _TRANSDERMAL, _EPSOM_CAUTIONS),
+    "forms.sulfate": (_row("sulfate"), _TRANSDERMAL, _EPSOM_CAUTIONS),
     **{f"short.{key}": _row(key) for key in ("glycinate", "malate", "oxide", "citrate")},
     **{f"short.{key}": _row(key) for key in ("carbonate", "hydroxide", "chloride", "sulfate")},
     "form_unknown_use": FORMS_SECTION,
     "short_unknown": FORMS_SECTION,
-    "goals.nerve_pain": _row("glycinate"),
+    "goals.nerve_pain": (
+        _row("glycinate"),
+        facts_row(EVIDENCE, "no trial has tested magnesium taken by mouth for sciatica"),
+    ),
     "goals.sleep": _row("glycinate"),
     "goals.spasm": _row("malate"),
     "goals.daytime": _row("malate"),
-    "goals.stomach": facts_row(DOSING, "Take with food if the stomach is sensitive"),
-    "safety.limit": facts_row(LIMITS, "adults and children 9+"),
-    "safety.limit_person": facts_row(LIMITS, "adults and children 9+"),
-    "safety.eu": facts_row(LIMITS, "EU adults (readily dissociable salts, added Mg)"),
-    "safety.medicines": facts_row(LIMITS, "The UL covers magnesium from supplements"),
-    "safety.side_effects": facts_row(DOSING, "GI side effects"),
+    "goals.stomach": (facts_row(DOSING, "Take with food if the stomach is sensitive"), _row("oxide")),
+    "safety.limit": _LIMIT_TEXT,
+    "safety.limit_person": (*_LIMIT_TEXT, facts_row(LIMITS, "the user may set a lower one")),
+    "safety.side_effects": (
+        facts_row(DOSING, "GI side effects"),
+        facts_row(EVIDENCE, "Signs of too much"),
+    ),
     "safety.kidney": _interaction_row("kidney disease"),
     "safety.antibiotics": _interaction_row("quinolone antibiotics"),
-    "safety.heart": facts_row(DOSING, "heart medication"),
+    "safety.heart": (
+        facts_row(DOSING, "heart medication"),
+        _interaction_row("diuretics, long-term proton-pump inhibitors"),
+    ),
     "safety.gabapentin": _interaction_row("gabapentin"),
-    "safety.split": facts_row(DOSING, "Start low and increase gradually"),
+    "safety.split": (
+        facts_row(DOSING, "Start low and increase gradually"),
+        facts_row(DOSING, "Take with food if the stomach is sensitive"),
+    ),
     "safety.overdose": facts_row(EVIDENCE, "Signs of too much"),
     "safety.pregnancy": facts_row(LIMITS, "Pregnancy and breastfeeding"),
-    "safety.ppi": _interaction_row("diuretics, long-term proton-pump inhibitors"),
     **{f"interactions.{item.key}": item.source for item in INTERACTIONS},
     "unknown_medicine": facts_row(INTERACTIONS_SECTION, "A medicine the integration does not know"),
     "medicine_ambiguous": facts_row(INTERACTIONS_SECTION, "Never match by a bare prefix"),
@@ -646,10 +664,9 @@ TEXT_SOURCES: dict[str, str] = {
     "amount_within_person": facts_row(LIMITS, "the user may set a lower one"),
     "amount_with_today": facts_row(LIMITS, "the user may set a lower one"),
     "evidence": facts_row(EVIDENCE, "no trial has tested magnesium taken by mouth for sciatica"),
-    "baths.epsom_help": _row("sulfate"),
-    "baths.epsom_amount": _EPSOM_LABELS,
-    "baths.topical": _row("chloride"),
-    "baths.cautions": _EPSOM_CAUTIONS,
+    "baths.epsom_help": (_row("sulfate"), _TRANSDERMAL, _EPSOM_CAUTIONS),
+    "baths.epsom_amount": (_EPSOM_LABELS, _EPSOM_CAUTIONS),
+    "baths.topical": (_row("chloride"), _TRANSDERMAL, _EPSOM_CAUTIONS),
     "bath_logged": _row("sulfate"),
     "topical_logged": facts_row(LIMITS, "topical products and Epsom baths are logged"),
     "logged_over": facts_row(LIMITS, "the user may set a lower one"),
@@ -660,14 +677,20 @@ TEXT_SOURCES: dict[str, str] = {
     "spacing_logged": INTERACTIONS_SECTION,
     "spacing_allowed": INTERACTIONS_SECTION,
     # notices (strings.json)
-    "common.bath": _row("sulfate"),
+    "common.bath": (_EPSOM_LABELS, _row("sulfate"), _EPSOM_CAUTIONS),
     "common.side_effects": facts_row(DOSING, "GI side effects"),
     "common.spacing_moved": INTERACTIONS_SECTION,
     "common.spacing_conflict": INTERACTIONS_SECTION,
     "common.spacing_medicine_conflict": INTERACTIONS_SECTION,
     "common.slot_limit_reached": facts_row(LIMITS, "the user may set a lower one"),
-    "issues.side_effects": facts_row(DOSING, "GI side effects"),
-    "issues.ask_doctor": _interaction_row("kidney disease"),
+    "issues.side_effects": (
+        facts_row(DOSING, "GI side effects"),
+        facts_row(EVIDENCE, "Signs of too much"),
+    ),
+    "issues.ask_doctor": (
+        _interaction_row("kidney disease"),
+        _interaction_row("diuretics, long-term proton-pump inhibitors"),
+    ),
     "issues.recounted_citrate": facts_row(FORMS_SECTION, "convert with the highest fraction"),
 }
 
