@@ -149,6 +149,15 @@ GENERAL: list[tuple[str, str]] = [
         "Can I take magnesium with gabapentin?",
         "Take gabapentin at least 2 hours after magnesium; keeping them 2 hours apart",
     ),
+    ("Can I take magnesium with levo?", "Do you mean levofloxacin or levothyroxine?"),
+    (
+        "Can I take magnesium with levothyroxine?",
+        "Keep levothyroxine at least 4 hours apart from magnesium. " + DOCTOR,
+    ),
+    (
+        "Can I take magnesium with moxifloxacin?",
+        "Take moxifloxacin at least 4 hours before or 8 hours after magnesium. " + DOCTOR,
+    ),
     (
         "Can I take magnesium with ibuprofen?",
         "I have no spacing advice for ibuprofen and magnesium; that does not mean they can be "

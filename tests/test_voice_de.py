@@ -144,6 +144,11 @@ GENERAL: list[tuple[str, str]] = [
         "Halte zwischen Alendronsäure und Magnesium mindestens 2 Stunden Abstand.",
     ),
     ("Verträgt sich Magnesium mit Gabapentin?", "Nimm Gabapentin mindestens 2 Stunden nach"),
+    ("Kann ich Magnesium mit Levo nehmen?", "Meinst du Levofloxacin oder Levothyroxin?"),
+    (
+        "Kann ich Magnesium mit Levothyroxin nehmen?",
+        "Halte zwischen Levothyroxin und Magnesium mindestens 4 Stunden Abstand.",
+    ),
     (
         "Kann ich Magnesium mit Ibuprofen nehmen?",
         "Zum Abstand zwischen Ibuprofen und Magnesium habe ich keinen Rat; das heißt nicht, "
