@@ -170,6 +170,24 @@ async def test_a_weekly_alendronate_moves_the_reminder_on_its_day_only(
         "times": ["07:00"],
         "weekdays": ["thu"],
     }
+    # the calendar: Thursday's morning dose at 09:00, after the window; Friday's at 08:00
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": "calendar.alex_magnesium",
+            "start_date_time": at(0, days=1).isoformat(),
+            "end_date_time": at(12, days=2).isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    mornings = [
+        datetime.fromisoformat(event["start"])
+        for event in response["calendar.alex_magnesium"]["events"]
+        if event["summary"].startswith("Morning")
+    ]
+    assert mornings == [at(9, days=1), at(8, days=2)]
     # Thursday's 08:00 dose is inside the 07:00 alendronate's window (05:00-09:00)
     await move(hass, freezer, at(23))
     assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(9, days=1)
