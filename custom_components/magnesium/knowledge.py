@@ -635,7 +635,10 @@ TEXT_SOURCES: dict[str, str | tuple[str, ...]] = {
     "goals.sleep": _row("glycinate"),
     "goals.spasm": _row("malate"),
     "goals.daytime": _row("malate"),
-    "goals.stomach": (facts_row(DOSING, "Take with food if the stomach is sensitive"), _row("oxide")),
+    "goals.stomach": (
+        facts_row(DOSING, "Take with food if the stomach is sensitive"),
+        _row("oxide"),
+    ),
     "safety.limit": _LIMIT_TEXT,
     "safety.limit_person": (*_LIMIT_TEXT, facts_row(LIMITS, "the user may set a lower one")),
     "safety.side_effects": (
