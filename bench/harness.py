@@ -35,7 +35,13 @@ from custom_components.magnesium.const import (
     STORAGE_VERSION,
 )
 from custom_components.magnesium.ledger import Kind, Ledger, Record, Source, new_record_id
-from custom_components.magnesium.tracker import KEEP_DAYS, index_key, month_store_key
+from custom_components.magnesium.tracker import (
+    KEEP_DAYS,
+    RECOUNT_KEY,
+    RECOUNT_VERSION,
+    index_key,
+    month_store_key,
+)
 
 TIME_ZONE = "Europe/Berlin"
 RECORDS_PER_DAY = 10
@@ -238,7 +244,7 @@ class StoredHistory:
         months: dict[str, dict[str, Any]] = {}
         for record in records:
             months.setdefault(record.month, {"records": []})["records"].append(record.as_dict())
-        index = {"tz": time_zone, **ledger.index_dict()}
+        index = {"tz": time_zone, **ledger.index_dict(), RECOUNT_KEY: RECOUNT_VERSION}
         if records:  # older day totals in yearly files, as the integration keeps them
             since = ledger.local_day(records[-1].taken_at) - timedelta(days=KEEP_DAYS)
             years = sorted({day.year for day in ledger.days if day < since})
@@ -250,6 +256,7 @@ class StoredHistory:
                 **ledger.index_dict(since),
                 "days_since": since.isoformat(),
                 "day_years": years,
+                RECOUNT_KEY: RECOUNT_VERSION,
             }
         return cls(index, months)
 

@@ -8,16 +8,19 @@ from custom_components.magnesium.knowledge import (
     DOCTOR_ADVICE,
     EPSOM_BATH_MINUTES,
     EPSOM_BATH_SALT_G,
+    EU_LIMIT,
     EU_LIMIT_SOURCES,
     FORMS,
     FORMS_BY_KEY,
     INTERACTIONS,
+    INTERACTIONS_BY_KEY,
     LIMIT_SOURCES,
+    LIMITS_BY_AGE,
+    MEDICINE_FORM_KEYS,
     ORAL_FORM_KEYS,
     RDA_MG,
     SIDE_EFFECTS,
     SOURCE_BFR,
-    SOURCE_FOUNDING,
     SOURCE_IOM,
     SOURCE_ODS,
     SOURCE_SCF,
@@ -26,13 +29,16 @@ from custom_components.magnesium.knowledge import (
     UPPER_LIMIT_CHILD_1_3_MG,
     UPPER_LIMIT_CHILD_4_8_MG,
     UPPER_LIMIT_EU_ADULT_MG,
+    AgeGroup,
     Form,
     Route,
     Timing,
     find_form,
     find_interaction,
     get_form,
+    match_medicine,
     normalize,
+    upper_limit,
 )
 
 # Elemental fraction of each form, copied from /work/shared/knowledge/facts.md (Forms), as
@@ -41,7 +47,9 @@ FACTS_FRACTIONS: dict[str, float] = {
     "glycinate": 0.141,
     "malate": 0.155,
     "oxide": 0.603,
-    "citrate": 0.113,  # as commonly hydrated (16.2% anhydrous)
+    # trimagnesium dicitrate, anhydrous: the highest of the salts sold (the nonahydrate is
+    # 11.9%, magnesium hydrogen citrate 11.3%): facts.md converts with the highest
+    "citrate": 0.162,
     "taurate": 0.089,
     "threonate": 0.083,  # L-threonate (7.2% per branded labels)
     "lactate": 0.120,
@@ -95,8 +103,39 @@ def test_epsom_bath_and_advice() -> None:
     assert EPSOM_BATH_SALT_G == (300, 500)
     assert EPSOM_BATH_MINUTES == (12, 20)
     assert "doctor or pharmacist" in DOCTOR_ADVICE
-    assert SIDE_EFFECTS.source == SOURCE_FOUNDING
+    assert SIDE_EFFECTS.source == "facts.md: Evidence, honestly / Signs of too much"
     assert "switch to glycinate" in SIDE_EFFECTS.text
+    # the full list of signs of too much (facts.md, Evidence), and never bare "cramping"
+    for sign in (
+        "Diarrhoea",
+        "nausea",
+        "stomach cramps",
+        "lethargy",
+        "muscle weakness",
+        "low blood pressure",
+        "urine retention",
+        "difficulty breathing",
+        "irregular heartbeat",
+        "cardiac arrest",
+    ):
+        assert sign in SIDE_EFFECTS.text, sign
+    assert "cramping" not in SIDE_EFFECTS.text
+
+
+def test_limit_per_age_group() -> None:
+    """facts.md, Limits: the upper limit depends on age; a child's is never 350 mg."""
+    assert {group.value: limit.mg for group, limit in LIMITS_BY_AGE.items()} == {
+        "adult": 350,
+        "child_4_8": 110,
+        "child_1_3": 65,
+    }
+    assert upper_limit("child_1_3") == 65
+    assert upper_limit(AgeGroup.CHILD_4_8) == 110
+    assert upper_limit(AgeGroup.ADULT) == 350
+    assert LIMITS_BY_AGE[AgeGroup.CHILD_4_8].source == "facts.md: Limits / children 4\u20138"
+    assert EU_LIMIT.mg == 250
+    with pytest.raises(ValueError, match="teenager"):
+        upper_limit("teenager")
 
 
 # -- forms -----------------------------------------------------------------------------
@@ -155,7 +194,10 @@ def test_route_key_lists() -> None:
 
 
 def test_fraction_notes() -> None:
-    assert get_form("citrate").fraction_note == "11.3% as commonly hydrated; 16.2% anhydrous."
+    assert get_form("citrate").fraction_note == (
+        "16.2% (trimagnesium dicitrate, anhydrous); the nonahydrate is 11.9% and magnesium "
+        "hydrogen citrate 11.3%: converted with 16.2%, the highest, so a count is never low."
+    )
     assert get_form("threonate").fraction_note == "8.3%; branded product labels give 7.2%."
     assert get_form("glycinate").fraction_note is None
 
@@ -166,7 +208,16 @@ def test_fraction_notes() -> None:
         ("glycinate", 500, 70.5),
         ("oxide", 500, 301.5),
         ("sulfate", 1000, 99.0),
-        ("citrate", 1000, 113.0),
+        ("citrate", 1000, 162.0),
+        ("taurate", 1000, 89.0),
+        ("threonate", 1000, 83.0),
+        ("lactate", 1000, 120.0),
+        ("aspartate", 1000, 85.0),
+        ("carbonate", 1000, 288.0),
+        ("hydroxide", 1000, 417.0),
+        ("orotate", 1000, 72.0),
+        ("chloride", 1000, 120.0),
+        ("malate", 1000, 155.0),
         ("malate", 0, 0.0),
     ],
 )
@@ -181,7 +232,7 @@ def test_every_form_has_sourced_claims_that_never_promise_a_cure() -> None:
         assert isinstance(form, Form)
         assert form.name.startswith("Magnesium ")
         assert form.uses, form.key
-        assert form.fraction_source
+        assert form.source.startswith("facts.md: Forms / ")
         for claim in (*form.uses, *form.cautions):
             assert claim.text
             assert claim.source
@@ -252,7 +303,11 @@ def test_find_form_by_key_name_and_every_alias(form: Form) -> None:
         ("magnesium oil", "chloride"),
         ("Mg oil", "chloride"),
         ("milk of magnesia", "hydroxide"),
+        ("Magnesiamilch", "hydroxide"),
         ("magnesia", "oxide"),
+        ("trimagnesium citrate", "citrate"),
+        ("trimagnesium dicitrate", "citrate"),
+        ("magnesium hydrogen citrate", "citrate"),
         # case and spacing
         ("MALATE", "malate"),
         ("Magnesium CITRATE", "citrate"),
@@ -300,19 +355,31 @@ def test_find_form_mag_abbreviation() -> None:
 
 
 def test_interactions_match_facts() -> None:
-    table = {
-        item.key: (item.examples, item.hours_before, item.hours_after) for item in INTERACTIONS
-    }
+    """The rows of facts.md's Interactions table, written out here from facts.md."""
+    table = {item.key: (item.examples, item.source) for item in INTERACTIONS}
     assert table == {
-        "quinolone": (("ciprofloxacin", "levofloxacin"), 2, 4),
-        "tetracycline": (("doxycycline", "minocycline"), 2, 4),
-        "bisphosphonate": (("alendronate",), 2, 2),
-        "gabapentin": ((), None, 2),
-        "diuretic": ((), None, None),
-        "kidney": ((), None, None),
+        "quinolone": (
+            ("ciprofloxacin", "levofloxacin", "ofloxacin", "norfloxacin"),
+            "facts.md: Interactions / quinolone antibiotics",
+        ),
+        "moxifloxacin": (("moxifloxacin",), "facts.md: Interactions / moxifloxacin"),
+        "tetracycline": (
+            ("doxycycline", "minocycline", "tetracycline", "demeclocycline"),
+            "facts.md: Interactions / tetracyclines",
+        ),
+        "bisphosphonate": (
+            ("alendronate", "risedronate", "ibandronate"),
+            "facts.md: Interactions / bisphosphonates",
+        ),
+        "levothyroxine": (("levothyroxine",), "facts.md: Interactions / levothyroxine"),
+        "dolutegravir": (("dolutegravir",), "facts.md: Interactions / dolutegravir"),
+        "gabapentin": (("gabapentin",), "facts.md: Interactions / gabapentin"),
+        "diuretic": ((), "facts.md: Interactions / diuretics, long-term proton-pump inhibitors"),
+        "kidney": ((), "facts.md: Interactions / kidney disease"),
     }
-    assert all(item.source == SOURCE_ODS for item in INTERACTIONS)
-    assert all(item.advice for item in INTERACTIONS)
+    assert all(item.advice and item.cites for item in INTERACTIONS)
+    assert INTERACTIONS_BY_KEY["moxifloxacin"].cites == "Avelox label"
+    assert INTERACTIONS_BY_KEY["gabapentin"].cites == "Neurontin label (not ODS)"
 
 
 @pytest.mark.parametrize(
@@ -336,8 +403,22 @@ def test_interactions_match_facts() -> None:
         ("doxycycline", "tetracycline"),
         ("MINOCYCLINE", "tetracycline"),
         ("alendronate", "bisphosphonate"),
-        # part of a name
+        ("ofloxacin", "quinolone"),
+        ("Norfloxacin", "quinolone"),
+        ("moxifloxacin", "moxifloxacin"),
+        ("tetracycline", "tetracycline"),
+        ("demeclocycline", "tetracycline"),
+        ("risedronate", "bisphosphonate"),
+        ("ibandronate", "bisphosphonate"),
+        ("Alendronsäure", "bisphosphonate"),
+        ("levothyroxine", "levothyroxine"),
+        ("L-Thyroxin", "levothyroxine"),
+        ("dolutegravir", "dolutegravir"),
+        # part of a name that names one medicine
         ("cipro", "quinolone"),
+        ("moxi", "moxifloxacin"),
+        ("thyrox", "levothyroxine"),
+        ("doxy", "tetracycline"),
     ],
 )
 def test_find_interaction(text: str, key: str) -> None:
@@ -346,9 +427,44 @@ def test_find_interaction(text: str, key: str) -> None:
     assert item.key == key
 
 
-@pytest.mark.parametrize("text", [None, "", "omeprazole", "ibuprofen", "PPI", "magnesium"])
+@pytest.mark.parametrize(
+    "text", [None, "", "omeprazole", "ibuprofen", "PPI", "magnesium", "antibiotic"]
+)
 def test_find_interaction_unknown_or_empty(text: str | None) -> None:
     assert find_interaction(text) is None
+    assert match_medicine(text).candidates == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        ("levo", ("levofloxacin", "levothyroxine")),
+        ("Levo", ("levofloxacin", "levothyroxine")),
+        ("floxacin", ("ciprofloxacin", "levofloxacin", "moxifloxacin", "norfloxacin", "ofloxacin")),
+        ("dron", ("alendronate", "ibandronate", "risedronate")),
+        ("cycline", ("demeclocycline", "doxycycline", "minocycline", "tetracycline")),
+    ],
+)
+def test_a_part_that_names_two_medicines_names_none(text: str, candidates: tuple[str, ...]) -> None:
+    """facts.md, Interactions: never match by a bare prefix that names two medicines: ask."""
+    found = match_medicine(text)
+    assert found.interaction is None
+    assert found.ambiguous
+    assert found.candidates == candidates
+    assert find_interaction(text) is None
+
+
+def test_dimagnesium_malate_is_not_counted_as_malate() -> None:
+    """Another salt, with more magnesium than malate's 15.5%: facts.md has no fraction for it."""
+    assert find_form("dimagnesium malate") is None
+    assert find_form("Dimagnesiummalat") is None
+
+
+def test_medicines_with_magnesium_are_oral_forms_that_count() -> None:
+    """facts.md, Limits: antacids and laxatives with magnesium count toward the limit."""
+    assert MEDICINE_FORM_KEYS == ("carbonate", "hydroxide")
+    assert all(get_form(key).oral for key in MEDICINE_FORM_KEYS)
+    assert find_form("milk of magnesia") is get_form("hydroxide")
 
 
 @pytest.mark.parametrize("text", [" ", "!!!", "-"])

@@ -33,7 +33,7 @@ except ImportError:  # Home Assistant 2025.4
 
 PLATFORMS = llm_integration is not None
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=ZoneInfo(TIME_ZONE))  # between the doses
-GLYCINATE = "Magnesium glycinate is calming"
+GLYCINATE = "Magnesium glycinate is often recommended for nerve discomfort"
 TODAY = (
     "Alex has taken 200 milligrams of magnesium today, in one dose; "
     "150 milligrams are left under the limit of 350."

@@ -190,12 +190,12 @@ async def test_log_dose_by_product_and_units(hass: HomeAssistant, at_day: None) 
     assert response["form"] == "glycinate"
     assert response["stock"] == 18
     assert response["oral_today_mg"] == 200
-    # the compound's weight on a powder's label: 1.5 scoops of 1000 mg citrate = 169.5 mg
+    # the compound's weight on a powder's label: 1.5 scoops of 1000 mg citrate = 243 mg
     response = await call(hass, "log_dose", product="citrate powder", units=1.5)
-    assert response["elemental_mg"] == 169.5
+    assert response["elemental_mg"] == 243
     assert response["compound_mg"] == 1500
     assert state(hass, "sensor.citrate_powder_stock") == "28.5"
-    assert state(hass, "sensor.alex_oral_magnesium_today") == "369.5"
+    assert state(hass, "sensor.alex_oral_magnesium_today") == "443.0"
 
     stored = await _stored(hass, entry)
     for data, key in (

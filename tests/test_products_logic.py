@@ -60,9 +60,9 @@ def test_a_unit_as_the_label_gives_it() -> None:
     assert CAPSULES.elemental_per_unit == 100
     assert CAPSULES.elemental_mg(2) == 200
     assert CAPSULES.compound_mg(2) is None
-    # the compound's weight, converted with citrate's elemental share (11.3 %)
-    assert POWDER.elemental_per_unit == 113
-    assert POWDER.elemental_mg(1.5) == 169.5
+    # the compound's weight, converted with citrate's elemental share (16.2 %)
+    assert POWDER.elemental_per_unit == 162
+    assert POWDER.elemental_mg(1.5) == 243
     assert POWDER.compound_mg(1.5) == 1500
 
 
@@ -79,7 +79,8 @@ def test_units_are_whole_where_they_are_counted() -> None:
     assert CAPSULES.units_for(150) == 1
     assert CAPSULES.units_for(200) == 2
     assert CAPSULES.units_for(99) == 0
-    assert POWDER.units_for(150) == 1.3
+    assert POWDER.units_for(150) == 0.9  # 162 mg a scoop
+    assert POWDER.units_for(250) == 1.5
     assert CAPSULES.units_for(0) == 0
 
 

@@ -44,18 +44,49 @@ def hours(value: float) -> timedelta:
 # -- the data: facts.md, Interactions ------------------------------------------------------
 
 
+# facts.md, Interactions, the "magnesium waits" column, written out here from facts.md:
+# the medicine taken at T, no oral magnesium from T - before until T + after.
+FACTS_SPANS: dict[str, tuple[float, float]] = {
+    "quinolone": (6, 2),  # ciprofloxacin, levofloxacin, ofloxacin, norfloxacin
+    "moxifloxacin": (8, 4),
+    "tetracycline": (6, 2),  # the same span as quinolones
+    "bisphosphonate": (2, 2),
+    "levothyroxine": (4, 4),
+    "dolutegravir": (6, 2),
+    "gabapentin": (2, 2),
+}
+# every medicine facts.md names, and its row
+FACTS_MEDICINES: dict[str, str] = {
+    "ciprofloxacin": "quinolone",
+    "levofloxacin": "quinolone",
+    "ofloxacin": "quinolone",
+    "norfloxacin": "quinolone",
+    "moxifloxacin": "moxifloxacin",
+    "doxycycline": "tetracycline",
+    "minocycline": "tetracycline",
+    "tetracycline": "tetracycline",
+    "demeclocycline": "tetracycline",
+    "alendronate": "bisphosphonate",
+    "risedronate": "bisphosphonate",
+    "ibandronate": "bisphosphonate",
+    "levothyroxine": "levothyroxine",
+    "dolutegravir": "dolutegravir",
+    "gabapentin": "gabapentin",
+}
+
+
+@pytest.mark.parametrize(("medicine", "row"), list(FACTS_MEDICINES.items()))
+def test_every_medicine_of_facts_has_its_rows_span(medicine: str, row: str) -> None:
+    item = find_interaction(medicine)
+    assert item is not None
+    assert item.key == row
+    assert (item.mg_blocked_before, item.mg_blocked_after) == FACTS_SPANS[row]
+    assert item.source.startswith("facts.md: Interactions / ")
+
+
 @pytest.mark.parametrize(
     ("medicine", "before", "after"),
-    [
-        # antibiotic at least 2 h before or 4-6 h after magnesium: the safe end, 6 h
-        ("quinolone", 6, 2),
-        # at least 2 h before or 4 h after magnesium
-        ("tetracycline", 4, 2),
-        # at least 2 h apart
-        ("bisphosphonate", 2, 2),
-        # gabapentin at least 2 h after magnesium
-        ("gabapentin", 2, 0),
-    ],
+    [(key, *span) for key, span in FACTS_SPANS.items()],
 )
 def test_windows_follow_facts(medicine: str, before: float, after: float) -> None:
     item = interaction(medicine)
@@ -73,20 +104,16 @@ def test_windows_follow_facts(medicine: str, before: float, after: float) -> Non
     assert "not a moment" not in span
 
 
-def test_gabapentin_allows_magnesium_right_after_it() -> None:
+def test_gabapentin_is_kept_two_hours_apart_either_way() -> None:
     span = window("gabapentin", T)
-    assert span.allowed_from == T + timedelta(minutes=1)
-    assert T + timedelta(minutes=1) not in span
+    assert span.allowed_from == T + hours(2)
+    assert T + hours(1) in span
+    assert T - hours(1) in span
     assert window("quinolone", T).allowed_from == T + hours(2)
 
 
 def test_only_medicines_with_spacing_have_windows() -> None:
-    assert [item.key for item in SPACED_INTERACTIONS] == [
-        "quinolone",
-        "tetracycline",
-        "bisphosphonate",
-        "gabapentin",
-    ]
+    assert [item.key for item in SPACED_INTERACTIONS] == list(FACTS_SPANS)
     for key in ("diuretic", "kidney"):
         assert not INTERACTIONS_BY_KEY[key].spaced
         with pytest.raises(KeyError):
@@ -283,3 +310,42 @@ def test_a_reminder_with_no_allowed_time_left_in_its_window_is_held() -> None:
     assert evaluation.next_dose is not None
     assert evaluation.next_dose[:2] == (local(8, days=1), Slot.MORNING)
     assert evaluation.next_check == local(0, days=1)
+
+
+# -- medicines on some weekdays -------------------------------------------------------------
+
+
+def test_weekly_alendronate_opens_windows_only_on_its_day() -> None:
+    """Alendronate is often taken weekly (facts.md): Monday 07:00 holds 05:00-09:00 only then."""
+    from custom_components.magnesium.spacing import parse_weekdays
+
+    plan = MedicinePlan("bisphosphonate", (time(7, 0),), parse_weekdays(["mon"]) or frozenset())
+    tz = ZoneInfo("Europe/Berlin")
+    monday = date(2026, 6, 8)
+    windows = planned_windows([plan], monday - timedelta(days=3), monday + timedelta(days=7), tz)
+    assert [item.medicine_at.astimezone(tz) for item in windows] == [
+        datetime(2026, 6, 8, 7, 0, tzinfo=tz),
+        datetime(2026, 6, 15, 7, 0, tzinfo=tz),
+    ]
+    span = windows[0]
+    assert (span.start.astimezone(tz).hour, span.end.astimezone(tz).hour) == (5, 9)
+    at_8_tuesday = datetime(2026, 6, 9, 8, 0, tzinfo=tz)
+    assert conflict(at_8_tuesday, windows) is None
+    assert conflict(datetime(2026, 6, 8, 8, 0, tzinfo=tz), windows) is span
+
+
+def test_stored_medicines_without_weekdays_are_daily() -> None:
+    from custom_components.magnesium.spacing import EVERY_DAY, medicine_plans_from
+
+    plans = medicine_plans_from(
+        [
+            {"medicine": "quinolone", "times": ["08:00"]},
+            {"medicine": "bisphosphonate", "times": ["07:00"], "weekdays": ["sun", "wed"]},
+            {"medicine": "gabapentin", "times": ["09:00"], "weekdays": ["funday"]},
+            {"medicine": "gabapentin", "times": ["09:00"], "weekdays": []},
+        ]
+    )
+    assert plans == (
+        MedicinePlan("quinolone", (time(8, 0),), EVERY_DAY),
+        MedicinePlan("bisphosphonate", (time(7, 0),), frozenset({2, 6})),
+    )

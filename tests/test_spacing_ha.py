@@ -106,7 +106,11 @@ async def test_medicine_subentry_flow_moves_the_evening_reminder(
     await hass.async_block_till_done()
     (subentry,) = entry.subentries.values()
     assert subentry.title == "Quinolone antibiotics (08:00, 20:00)"
-    assert dict(subentry.data) == {"medicine": "quinolone", "times": ["08:00", "20:00"]}
+    assert dict(subentry.data) == {
+        "medicine": "quinolone",
+        "times": ["08:00", "20:00"],
+        "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    }
     # 21:00 is inside the 20:00 antibiotic's window (14:00-22:00): the next dose moves
     next_dose = hass.states.get("sensor.alex_next_dose")
     assert next_dose is not None
@@ -120,10 +124,11 @@ async def test_medicine_subentry_flow_moves_the_evening_reminder(
         context={"source": "reconfigure", "subentry_id": subentry.subentry_id},
     )
     assert result["type"] is FlowResultType.FORM
-    # the form shows the medicine and its times as they are
+    # the form shows the medicine, its times and its days as they are
     assert initial_data(serialized_schema(result)) == {
         "medicine": "quinolone",
         "times": "08:00, 20:00",
+        "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
     }
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"medicine": "quinolone", "times": "25:00"}
@@ -144,6 +149,79 @@ async def test_medicine_subentry_flow_moves_the_evening_reminder(
     hass.config_entries.async_remove_subentry(entry, subentry.subentry_id)
     await hass.async_block_till_done()
     assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(21, days=1)
+
+
+async def test_a_weekly_alendronate_moves_the_reminder_on_its_day_only(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Alendronate is often taken weekly (facts.md): its window is there on its weekday only."""
+    entry = await setup(hass, freezer, at(12))  # a Wednesday
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "medicine"), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"medicine": "bisphosphonate", "times": "07:00", "weekdays": []}
+    )
+    assert result["errors"] == {"weekdays": "no_weekdays"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"medicine": "bisphosphonate", "times": "07:00", "weekdays": ["thu"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    (subentry,) = entry.subentries.values()
+    assert subentry.title == "Bisphosphonates (Thu 07:00)"
+    assert dict(subentry.data) == {
+        "medicine": "bisphosphonate",
+        "times": ["07:00"],
+        "weekdays": ["thu"],
+    }
+    # the calendar: Thursday's morning dose at 09:00, after the window; Friday's at 08:00
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": "calendar.alex_magnesium",
+            "start_date_time": at(0, days=1).isoformat(),
+            "end_date_time": at(12, days=2).isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    mornings = [
+        datetime.fromisoformat(event["start"])
+        for event in response["calendar.alex_magnesium"]["events"]
+        if event["summary"].startswith("Morning")
+    ]
+    assert mornings == [at(9, days=1), at(8, days=2)]
+    # Thursday's 08:00 dose is inside the 07:00 alendronate's window (05:00-09:00)
+    await move(hass, freezer, at(23))
+    assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(9, days=1)
+    # Friday's is not: no alendronate on Fridays
+    await move(hass, freezer, at(23, days=1))
+    assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(8, days=2)
+    # the next Thursday's is again
+    await move(hass, freezer, at(23, days=7))
+    assert datetime.fromisoformat(state(hass, "sensor.alex_next_dose")) == at(9, days=8)
+
+
+async def test_log_medicine_never_guesses(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A part of a name that names two medicines asks; an unknown medicine has no advice."""
+    await setup(hass, freezer, at(12))
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "log_medicine", medicine="levo")
+    assert err.value.translation_key == "ambiguous_medicine"
+    assert err.value.translation_placeholders == {
+        "medicine": "levo",
+        "medicines": "levofloxacin, levothyroxine",
+    }
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "log_medicine", medicine="omeprazole")
+    assert err.value.translation_key == "unknown_medicine"
+    logged = await call(hass, "log_medicine", medicine="levothyroxine")
+    assert logged["form"] == "levothyroxine"
+    assert logged["allowed_from"] == at(16).astimezone(UTC).isoformat()
 
 
 async def test_a_moved_reminder_says_why(

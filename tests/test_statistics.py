@@ -182,3 +182,60 @@ async def test_a_back_dated_dose_moves_the_statistics_of_its_day(
     await compile_until(hass, midnight + timedelta(hours=1), midnight + timedelta(hours=2))
     rows = await hass.async_add_executor_job(hourly, hass, EVENING)
     assert [row["sum"] for row in rows] == [100.0, 100.0, 220.0, 230.0]
+
+
+async def test_recounted_citrate_moves_the_statistics_of_its_day(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    time_zone: str,
+) -> None:
+    """A citrate dose of yesterday, counted with 11.3 % by an earlier release, is recounted
+    with 16.2 % at the first start after the update: yesterday's change in the statistics
+    follows; today's stays as it was."""
+    freezer.move_to(EVENING)
+    entry = await setup_entry(hass)
+    await async_wait_recording_done(hass)
+    # the earlier release logged 1000 mg citrate by weight at 22:10, counted with 11.3 %
+    await move(hass, freezer, EVENING + timedelta(minutes=10))
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    month = f"magnesium.{entry.entry_id}.2026-03"
+    hass_storage[month] = {
+        "version": 3,
+        "minor_version": 1,
+        "key": month,
+        "data": {
+            "records": [
+                {
+                    "id": "01KTQYDM405GDENXYQ3M2BRC01",
+                    "taken_at": dt_util.as_utc(EVENING + timedelta(minutes=10)).isoformat(),
+                    "kind": "oral",
+                    "form": "citrate",
+                    "source": "action",
+                    "elemental_mg": 113.0,
+                    "compound_mg": 1000.0,
+                }
+            ],
+            "generation": 9,
+        },
+    }
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert sensor_state(hass, "oral_magnesium_today") == "113.0"
+    midnight = datetime(2026, 3, 29, 0, 0, tzinfo=BERLIN)
+    await move(hass, freezer, midnight + timedelta(minutes=30))
+    await call(hass, "log_dose", form="malate", amount_mg=120)
+    await move(hass, freezer, midnight + timedelta(hours=1, minutes=1))
+    await compile_until(hass, EVENING, midnight + timedelta(hours=1))
+    rows = await hass.async_add_executor_job(hourly, hass, EVENING)
+    assert [row["sum"] for row in rows] == [113.0, 113.0, 233.0]
+
+    # the update: an index without the mark, as the earlier release wrote it
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[f"magnesium.{entry.entry_id}"]["data"].pop("recounted")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    assert sensor_state(hass, "oral_magnesium_today") == "120.0"
+    rows = await hass.async_add_executor_job(hourly, hass, EVENING)
+    assert [row["sum"] for row in rows] == [162.0, 162.0, 282.0]

@@ -46,7 +46,7 @@ async def ask(
 async def test_form_info(hass: HomeAssistant) -> None:
     await add(hass)
     answer = await ask(hass, "What is magnesium glycinate good for?")
-    assert answer.startswith("Magnesium glycinate is calming")
+    assert answer.startswith(GLYCINATE)
 
 
 @pytest.mark.usefixtures("assist")
@@ -64,20 +64,23 @@ async def test_log_dose_and_today(hass: HomeAssistant) -> None:
 
 
 # Questions whose answers do not depend on what was logged: (sentence, start of the answer)
-GLYCINATE = "Magnesium glycinate is calming"
+GLYCINATE = "Magnesium glycinate is often recommended for nerve discomfort"
 MALATE = "Magnesium malate supports energy"
 NERVE = "Glycinate is often recommended for nerve discomfort"
-SLEEP = "Glycinate: it is calming"
+SLEEP = "Glycinate is often used in the evening and for sleep"
 SPASM = "Malate may help the muscle fatigue"
-DAYTIME = "Malate supports energy production and suits the morning"
+DAYTIME = "Malate supports energy production and is often taken in the morning"
 STOMACH = "Glycinate is gentle on digestion"
-LIMIT = "The upper limit for magnesium from supplements is 350 milligrams a day for adults"
+LIMIT = (
+    "The upper limit for magnesium from supplements and from medicines with magnesium, such as "
+    "antacids and laxatives, is 350 milligrams a day for adults"
+)
 SIDE = "Too much magnesium can cause diarrhoea"
 KIDNEY = "With kidney disease magnesium can build up"
 HEART = "With heart medication"
 SPLIT = "Start low, increase gradually"
-ANTIBIOTICS = "Some antibiotics must be spaced from magnesium"
-EPSOM = "Epsom salt baths relax muscles"
+ANTIBIOTICS = "Some antibiotics must be kept apart from magnesium"
+EPSOM = "A warm Epsom salt bath may help relax muscles"
 EPSOM_AMOUNT = "About two cups, 300 to 500 grams"
 TOPICAL = "Magnesium oil or gel on painful areas"
 DOCTOR = "Ask your doctor or pharmacist if you are unsure."
@@ -91,19 +94,20 @@ GENERAL: list[tuple[str, str]] = [
     ("What is magnesium bisglycinate used for?", GLYCINATE),
     ("Is magnesium glycinate good for sciatica?", GLYCINATE),
     ("Tell me about magnesium taurate", "Taurate is 8.9 percent magnesium; my sources say"),
-    ("Tell me about Epsom salt", "Epsom salt baths relax muscles and reduce tension"),
+    ("Tell me about Epsom salt", "A warm Epsom salt bath may help relax muscles"),
     (
         "Glycinate or malate?",
-        "Glycinate: calming, gentle on the stomach, best in the evening. Malate:",
+        "Glycinate: often recommended for nerve discomfort, gentle on the stomach, often taken in "
+        "the evening. Malate:",
     ),
     ("Magnesium citrate or magnesium oxide", "Citrate: well absorbed but laxative"),
     (
         "What's the difference between citrate and oxide?",
         "Citrate: well absorbed but laxative at higher doses. Oxide: poorly absorbed",
     ),
-    ("What is the difference between glycinate and malate", "Glycinate: calming"),
-    ("Compare magnesium glycinate with magnesium citrate", "Glycinate: calming"),
-    ("Is magnesium glycinate better than magnesium oxide?", "Glycinate: calming"),
+    ("What is the difference between glycinate and malate", "Glycinate: often recommended"),
+    ("Compare magnesium glycinate with magnesium citrate", "Glycinate: often recommended"),
+    ("Is magnesium glycinate better than magnesium oxide?", "Glycinate: often recommended"),
     ("Glycinate or bisglycinate?", "Those are the same form. Magnesium glycinate"),
     ("Which magnesium is best for sciatica?", NERVE),
     ("What magnesium should I take for nerve pain?", NERVE),
@@ -138,10 +142,22 @@ GENERAL: list[tuple[str, str]] = [
     ),
     (
         "How long between magnesium and doxycycline",
-        "Take doxycycline at least 2 hours before or 4 hours after magnesium.",
+        "Take doxycycline at least 2 hours before or 4 to 6 hours after magnesium.",
     ),
     ("Magnesium and alendronate", "Keep alendronate at least 2 hours apart from magnesium."),
-    ("Can I take magnesium with gabapentin?", "Take gabapentin at least 2 hours after magnesium."),
+    (
+        "Can I take magnesium with gabapentin?",
+        "Take gabapentin at least 2 hours after magnesium; keeping them 2 hours apart",
+    ),
+    ("Can I take magnesium with levo?", "Do you mean levofloxacin or levothyroxine?"),
+    (
+        "Can I take magnesium with levothyroxine?",
+        "Keep levothyroxine at least 4 hours apart from magnesium. " + DOCTOR,
+    ),
+    (
+        "Can I take magnesium with moxifloxacin?",
+        "Take moxifloxacin at least 4 hours before or 8 hours after magnesium. " + DOCTOR,
+    ),
     (
         "Can I take magnesium with ibuprofen?",
         "I have no spacing advice for ibuprofen and magnesium; that does not mean they can be "
@@ -246,14 +262,14 @@ async def test_logging_by_voice(hass: HomeAssistant, freezer: FrozenDateTimeFact
         "Logged 150 milligrams of malate. That makes 150 today, 200 left."
     )
     assert await ask(hass, "I took 500 mg of magnesium citrate tablet") == (
-        "Logged 500 milligrams of citrate, which is 56.5 milligrams of magnesium. "
-        "That makes 206.5 today, 143.5 left."
+        "Logged 500 milligrams of citrate, which is 81 milligrams of magnesium. "
+        "That makes 231 today, 119 left."
     )
     # logged as said, even past the limit, and the answer says so
     freezer.move_to(datetime(2026, 6, 10, 21, 0, tzinfo=BERLIN))
     assert await ask(hass, "I took my evening magnesium") == (
         "Logged 150 milligrams of glycinate. "
-        "That makes 356.5 today, over the limit of 350: do not take more today without "
+        "That makes 381 today, over the limit of 350: do not take more today without "
         "medical advice. " + DOCTOR
     )
     assert await ask(hass, "I took my evening magnesium") == (
@@ -274,9 +290,9 @@ async def test_logging_by_voice(hass: HomeAssistant, freezer: FrozenDateTimeFact
     assert sorted(
         (item["form"], item.get("elemental_mg"), item.get("compound_mg"), item["source"])
         for item in log["records"]
-    ) == [("citrate", 56.5, 500.0, "voice"), ("malate", 150.0, None, "voice")]
+    ) == [("citrate", 81.0, 500.0, "voice"), ("malate", 150.0, None, "voice")]
     assert await ask(hass, "log 100 milligrams of magnesium chloride") == (
-        "Logged 100 milligrams of chloride. That makes 306.5 today, 43.5 left."
+        "Logged 100 milligrams of chloride. That makes 331 today, 19 left."
     )
     assert await ask(hass, "I took 100 milligrams of magnesium sulfate") == (
         "Epsom salt is not taken by mouth. Say that you had an Epsom salt bath, "
@@ -335,8 +351,8 @@ async def test_several_persons(hass: HomeAssistant, hass_admin_user: Any) -> Non
         "Logged 50 milligrams of glycinate. That makes 150 today, 200 left."
     )
     assert await ask(hass, "What's the maximum magnesium per day?", context=context) == (
-        "The upper limit for magnesium from supplements is 350 milligrams a day for adults; "
-        "food does not count. Sam's limit is set to 350 milligrams. " + DOCTOR
+        f"{LIMIT}; in the EU it is at most 250. Food does not count. "
+        "Sam's limit is set to 350 milligrams. " + DOCTOR
     )
 
 

@@ -60,25 +60,31 @@ def test_every_english_response_has_a_german_one_with_the_same_placeholders() ->
 
 
 # Questions whose answers do not depend on what was logged: (sentence, start of the answer)
-GLYCINATE = "Magnesiumglycinat wirkt beruhigend"
+GLYCINATE = "Magnesiumglycinat wird oft bei Nervenbeschwerden empfohlen"
 MALATE = "Magnesiummalat unterstützt die Energieproduktion"
 OXIDE = "Magnesiumoxid wird schlecht aufgenommen, zu etwa 4 Prozent"
 CITRATE = "Magnesiumcitrat wird gut aufgenommen"
 NERVE = "Glycinat wird oft bei Nervenbeschwerden empfohlen"
-SLEEP = "Glycinat: Es wirkt beruhigend"
-SPASM = "Malat kann bei der Muskelermüdung und den Krämpfen helfen"
-DAYTIME = "Malat unterstützt die Energieproduktion und eignet sich für morgens"
+SLEEP = "Glycinat wird oft am Abend und zum Schlafen genommen"
+SPASM = "Malat kann bei der Muskelermüdung und den Muskelkrämpfen helfen"
+DAYTIME = "Malat unterstützt die Energieproduktion und wird oft morgens"
 STOMACH = "Glycinat ist schonend für die Verdauung"
-LIMIT = "Die Obergrenze für Magnesium aus Nahrungsergänzungsmitteln liegt für Erwachsene bei 350"
-SIDE = "Zu viel Magnesium kann Durchfall, Übelkeit und Krämpfe verursachen"
-KIDNEY = "Bei einer Nierenerkrankung kann sich Magnesium anreichern"
+LIMIT = (
+    "Die Obergrenze für Magnesium aus Nahrungsergänzungsmitteln und aus Medikamenten mit "
+    "Magnesium, etwa Mitteln gegen Sodbrennen und Abführmitteln, liegt für Erwachsene bei 350"
+)
+SIDE = "Zu viel Magnesium kann Durchfall, Übelkeit und Bauchkrämpfe verursachen"
+KIDNEY = "Bei einer Nierenerkrankung kann sich Magnesium bis zu giftigen Werten anreichern"
 HEART = "Sprich bei Herzmedikamenten mit deinem Arzt oder Apotheker"
 SPLIT = "Fang mit wenig an, steigere allmählich"
 ANTIBIOTICS = "Manche Antibiotika brauchen Abstand zu Magnesium"
-EPSOM = "Bittersalzbäder entspannen die Muskeln"
+EPSOM = "Ein warmes Bittersalzbad kann helfen, die Muskeln zu entspannen"
 EPSOM_AMOUNT = "Etwa zwei Tassen, 300 bis 500 Gramm, Bittersalz in ein warmes Bad, für 12 bis 20"
 TOPICAL = "Magnesiumöl oder -gel auf schmerzenden Stellen"
-GLYCINATE_MALATE = "Glycinat: beruhigend, schonend für den Magen, am besten am Abend. Malat:"
+GLYCINATE_MALATE = (
+    "Glycinat: oft bei Nervenbeschwerden empfohlen, schonend für den Magen, oft am Abend "
+    "genommen. Malat:"
+)
 
 GENERAL: list[tuple[str, str]] = [
     ("Wofür ist Magnesiumglycinat gut?", GLYCINATE),
@@ -90,7 +96,7 @@ GENERAL: list[tuple[str, str]] = [
     ("Wofür wird Magnesiumcitrat verwendet?", CITRATE),
     ("Ist Magnesiumglycinat gut bei Ischias?", GLYCINATE),
     ("Erzähl mir was über Magnesiumtaurat", "Taurat besteht zu 8,9 Prozent aus Magnesium; meine"),
-    ("Erzähl mir etwas über Magnesiumsulfat", "Bittersalzbäder entspannen die Muskeln und lösen"),
+    ("Erzähl mir etwas über Magnesiumsulfat", "Ein warmes Bittersalzbad kann helfen"),
     ("Welches Magnesium ist besser, Glycinat oder Malat?", GLYCINATE_MALATE),
     ("Magnesiumglycinat oder Malat?", GLYCINATE_MALATE),
     ("Magnesium Glycinat oder Magnesium Malat, was ist besser?", GLYCINATE_MALATE),
@@ -98,8 +104,8 @@ GENERAL: list[tuple[str, str]] = [
         "Was ist der Unterschied zwischen Citrat und Oxid?",
         "Citrat: gut aufgenommen, aber in höheren Dosen abführend. Oxid: schlecht aufgenommen",
     ),
-    ("Vergleiche Magnesiumglycinat mit Magnesiumcitrat", "Glycinat: beruhigend"),
-    ("Ist Glycinat besser als Oxid?", "Glycinat: beruhigend"),
+    ("Vergleiche Magnesiumglycinat mit Magnesiumcitrat", "Glycinat: oft bei Nervenbeschwerden"),
+    ("Ist Glycinat besser als Oxid?", "Glycinat: oft bei Nervenbeschwerden"),
     ("Was ist besser, Magnesiumglycinat oder Bisglycinat?", "Das ist dieselbe Form. " + GLYCINATE),
     ("Welches Magnesium ist am besten bei Ischias?", NERVE),
     ("Welches Magnesium sollte ich gegen Nervenschmerzen nehmen?", NERVE),
@@ -131,13 +137,18 @@ GENERAL: list[tuple[str, str]] = [
     ),
     (
         "Wie lange zwischen Magnesium und Doxycyclin?",
-        "Nimm Doxycyclin mindestens 2 Stunden vor oder 4 Stunden nach Magnesium.",
+        "Nimm Doxycyclin mindestens 2 Stunden vor oder 4 bis 6 Stunden nach Magnesium.",
     ),
     (
         "Magnesium und Alendronat",
         "Halte zwischen Alendronsäure und Magnesium mindestens 2 Stunden Abstand.",
     ),
     ("Verträgt sich Magnesium mit Gabapentin?", "Nimm Gabapentin mindestens 2 Stunden nach"),
+    ("Kann ich Magnesium mit Levo nehmen?", "Meinst du Levofloxacin oder Levothyroxin?"),
+    (
+        "Kann ich Magnesium mit Levothyroxin nehmen?",
+        "Halte zwischen Levothyroxin und Magnesium mindestens 4 Stunden Abstand.",
+    ),
     (
         "Kann ich Magnesium mit Ibuprofen nehmen?",
         "Zum Abstand zwischen Ibuprofen und Magnesium habe ich keinen Rat; das heißt nicht, "
@@ -303,13 +314,13 @@ async def test_logging_by_voice(hass: HomeAssistant, freezer: FrozenDateTimeFact
     )
     # the label's weight of the compound, with the German decimal comma
     assert await frage(hass, "Ich habe eine 500 mg Magnesiumcitrat Tablette genommen") == (
-        "500 Milligramm Citrat eingetragen, also 56,5 Milligramm Magnesium. "
-        "Damit sind es heute 206,5, noch 143,5 übrig."
+        "500 Milligramm Citrat eingetragen, also 81 Milligramm Magnesium. "
+        "Damit sind es heute 231, noch 119 übrig."
     )
     # logged as said, even past the limit, and the answer says so
     freezer.move_to(datetime(2026, 6, 10, 21, 0, tzinfo=BERLIN))
     assert await frage(hass, "Ich habe mein Abendmagnesium genommen") == (
-        "150 Milligramm Glycinat eingetragen. Damit sind es heute 356,5, über der Grenze "
+        "150 Milligramm Glycinat eingetragen. Damit sind es heute 381, über der Grenze "
         "von 350: nimm heute nicht mehr ohne ärztlichen Rat. " + DOCTOR
     )
     assert await frage(hass, "Abendmagnesium genommen") == (
@@ -330,9 +341,9 @@ async def test_logging_by_voice(hass: HomeAssistant, freezer: FrozenDateTimeFact
     assert sorted(
         (item["form"], item.get("elemental_mg"), item.get("compound_mg"), item["source"])
         for item in log["records"]
-    ) == [("citrate", 56.5, 500.0, "voice"), ("malate", 150.0, None, "voice")]
+    ) == [("citrate", 81.0, 500.0, "voice"), ("malate", 150.0, None, "voice")]
     assert await frage(hass, "Trag 100 mg Magnesiumchlorid ein") == (
-        "100 Milligramm Chlorid eingetragen. Damit sind es heute 306,5, noch 43,5 übrig."
+        "100 Milligramm Chlorid eingetragen. Damit sind es heute 331, noch 19 übrig."
     )
     assert await frage(hass, "Ich habe 100 Milligramm Magnesiumsulfat genommen") == (
         "Bittersalz wird nicht über den Mund eingenommen. Sag, dass du ein Bittersalzbad "
@@ -420,9 +431,8 @@ async def test_several_persons(hass: HomeAssistant, hass_admin_user: Any) -> Non
     hass.states.async_set("person.sam", "home", {"user_id": hass_admin_user.id})
     context = Context(user_id=hass_admin_user.id)
     assert await frage(hass, "Was ist die Höchstmenge an Magnesium pro Tag?", context) == (
-        "Die Obergrenze für Magnesium aus Nahrungsergänzungsmitteln liegt für Erwachsene bei "
-        "350 Milligramm am Tag; Nahrung zählt nicht mit. Für Sam ist die Grenze auf "
-        "350 Milligramm eingestellt. " + DOCTOR
+        f"{LIMIT} Milligramm am Tag; in der EU bei höchstens 250. Nahrung zählt nicht mit. "
+        "Für Sam ist die Grenze auf 350 Milligramm eingestellt. " + DOCTOR
     )
     assert await frage(hass, "Ich habe 50 mg Magnesiumglycinat genommen", context) == (
         "50 Milligramm Glycinat eingetragen. Damit sind es heute 150, noch 200 übrig."

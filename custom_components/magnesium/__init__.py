@@ -14,6 +14,7 @@ from .blueprint_installer import async_install_blueprints
 from .compat import STORAGE_TOO_NEW_ERRORS
 from .const import DOMAIN, SUBENTRY_MEDICINE
 from .dashboard import async_setup_dashboard_action
+from .knowledge import FORMER_FRACTIONS
 from .reminders import ReminderManager, ReminderOptions
 from .runtime import MagnesiumConfigEntry, MagnesiumData
 from .services import async_setup_services
@@ -125,3 +126,5 @@ async def async_remove_entry(hass: HomeAssistant, entry: MagnesiumConfigEntry) -
     await StockWatcher(hass, tracker, reminders).async_remove_files()
     await tracker.async_remove_files()
     ir.async_delete_issue(hass, DOMAIN, f"ask_doctor_{entry.entry_id}")
+    for form in FORMER_FRACTIONS:
+        ir.async_delete_issue(hass, DOMAIN, f"recounted_{entry.entry_id}_{form}")

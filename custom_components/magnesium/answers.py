@@ -15,10 +15,10 @@ from typing import Any
 from .knowledge import (
     FORMS,
     UPPER_LIMIT_ADULT_MG,
+    UPPER_LIMIT_EU_ADULT_MG,
     Form,
-    Interaction,
     find_form,
-    find_interaction,
+    match_medicine,
     normalize,
 )
 
@@ -35,19 +35,6 @@ SAFETY_TOPICS = (
     "pregnancy",
 )
 BATH_TOPICS = ("epsom_help", "epsom_amount", "topical")
-# Safety answers that end with the advice to ask a doctor or pharmacist (facts.md)
-_ASK_DOCTOR = frozenset(
-    {
-        "side_effects",
-        "kidney",
-        "antibiotics",
-        "heart",
-        "gabapentin",
-        "limit",
-        "overdose",
-        "pregnancy",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +79,11 @@ class Answers:
         """The spoken name of a form."""
         return str(self.texts["form_names"].get(form.key, form.key))
 
-    def spoken_list(self, names: Sequence[str]) -> str:
-        """Names as a spoken list: "a, b and c"."""
+    def spoken_list(self, names: Sequence[str], joiner: str = "and") -> str:
+        """Names as a spoken list: "a, b and c" (or "a, b or c")."""
         if len(names) == 1:
             return names[0]
-        return f"{', '.join(names[:-1])} {self.texts['and']} {names[-1]}"
+        return f"{', '.join(names[:-1])} {self.texts[joiner]} {names[-1]}"
 
     def form_list(self, forms: Sequence[Form] = FORMS) -> str:
         """Forms as a spoken list."""
@@ -119,10 +106,10 @@ class Answers:
         return self.say("unknown_form", form=text, forms=self.form_list())
 
     def form_info(self, text: str) -> str:
-        """What a form is good for."""
+        """What a form is good for (a health answer: it ends with the doctor advice)."""
         if (form := find_form(text)) is None:
             return self.unknown_form(text)
-        return self._info(form)
+        return self.with_doctor(self._info(form))
 
     def _info(self, form: Form) -> str:
         if form.key in self.texts["forms"]:
@@ -142,13 +129,15 @@ class Answers:
         assert form is not None
         assert other is not None
         if form.key == other.key:
-            return self.say("compare_same", info=self._info(form))
-        return self.say(
-            "compare",
-            name_a=self.form_name(form).capitalize(),
-            short_a=self._short(form),
-            name_b=self.form_name(other).capitalize(),
-            short_b=self._short(other),
+            return self.with_doctor(self.say("compare_same", info=self._info(form)))
+        return self.with_doctor(
+            self.say(
+                "compare",
+                name_a=self.form_name(form).capitalize(),
+                short_a=self._short(form),
+                name_b=self.form_name(other).capitalize(),
+                short_b=self._short(other),
+            )
         )
 
     def _short(self, form: Form) -> str:
@@ -162,14 +151,16 @@ class Answers:
 
     # -- safety -------------------------------------------------------------------------
     def safety(self, topic: str, name: str | None = None, own_limit: float | None = None) -> str:
-        """The daily limit, side effects, kidney disease, antibiotics, heart medication."""
+        """The daily limit, side effects, kidney disease, antibiotics, heart medication, ...
+
+        Every one ends with the advice to ask a doctor or pharmacist (facts.md).
+        """
+        limits = {"limit": UPPER_LIMIT_ADULT_MG, "eu_limit": UPPER_LIMIT_EU_ADULT_MG}
         if topic == "limit" and name is not None and own_limit is not None:
-            text = self.say(
-                "safety.limit_person", limit=UPPER_LIMIT_ADULT_MG, name=name, own=own_limit
-            )
+            text = self.say("safety.limit_person", name=name, own=own_limit, **limits)
         else:
-            text = self.say(f"safety.{topic}", limit=UPPER_LIMIT_ADULT_MG)
-        return self.with_doctor(text) if topic in _ASK_DOCTOR else text
+            text = self.say(f"safety.{topic}", **limits)
+        return self.with_doctor(text)
 
     def amount_check(
         self, amount_mg: float, limit: float, name: str | None = None, taken_mg: float = 0
@@ -196,14 +187,23 @@ class Answers:
                 return self.safety(topic)
         if self.texts.get("capitalize_names"):
             medicine = medicine[:1].upper() + medicine[1:]
-        found: Interaction | None = find_interaction(medicine)
-        if found is None:  # never "no interaction": no advice, and who to ask
+        found = match_medicine(medicine)
+        if found.ambiguous:  # never a guess between two medicines: ask which
+            names = [self.drug_name(name) for name in found.candidates]
+            return self.say("medicine_ambiguous", medicines=self.spoken_list(names, "or"))
+        if found.interaction is None:  # never "no interaction": no advice, and who to ask
             return self.say("unknown_medicine", medicine=medicine)
-        return self.with_doctor(self.say(f"interactions.{found.key}", medicine=medicine))
+        return self.with_doctor(
+            self.say(f"interactions.{found.interaction.key}", medicine=medicine)
+        )
+
+    def drug_name(self, name: str) -> str:
+        """A medicine's name as the language writes it."""
+        return str((self.texts.get("drug_names") or {}).get(name, name))
 
     def bath(self, topic: str) -> str:
-        """Epsom baths and topical magnesium."""
-        return self.say(f"baths.{topic}")
+        """Epsom baths and topical magnesium (health answers: they end with the doctor advice)."""
+        return self.with_doctor(self.say(f"baths.{topic}"))
 
     # -- the person's own magnesium ---------------------------------------------------------
     def today(self, name: str, oral_mg: float, doses: int, limit: float) -> str:

@@ -28,6 +28,7 @@ from .const import (
     CONF_DAILY_LIMIT,
     CONF_DAILY_TARGET,
     CONF_MEDICINE,
+    CONF_MEDICINE_WEEKDAYS,
     CONF_NOTIFY_ENTITIES,
     CONF_NOTIFY_SERVICES,
     CONF_PERSON,
@@ -71,7 +72,7 @@ from .products import (
     MAX_STOCK,
     Product,
 )
-from .spacing import parse_times
+from .spacing import parse_times, parse_weekdays, weekday_keys
 from .tracker import MagnesiumStore, index_key
 
 _LOGGER = logging.getLogger(__name__)
@@ -493,6 +494,7 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
         defaults = {
             CONF_MEDICINE: current.get(CONF_MEDICINE),
             CONF_TIMES: ", ".join(str(text) for text in current.get(CONF_TIMES) or ()),
+            CONF_MEDICINE_WEEKDAYS: current.get(CONF_MEDICINE_WEEKDAYS) or list(WEEKDAYS),
         }
         return await self._async_step("reconfigure", user_input, defaults)
 
@@ -502,17 +504,27 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             times = parse_times(str(user_input.get(CONF_TIMES, "")))
+            weekdays = parse_weekdays(user_input.get(CONF_MEDICINE_WEEKDAYS, list(WEEKDAYS)))
             if not user_input.get(CONF_MEDICINE):
                 errors[CONF_MEDICINE] = "medicine_required"
             if times is None:
                 errors[CONF_TIMES] = "invalid_times"
+            elif not weekdays:
+                errors[CONF_MEDICINE_WEEKDAYS] = "no_weekdays"
             if not errors:
                 assert times is not None
                 medicine = user_input[CONF_MEDICINE]
                 text = ", ".join(f"{at:%H:%M}" for at in times)
+                days = weekday_keys(weekdays)
+                if len(days) < len(WEEKDAYS):
+                    text = f"{', '.join(day.capitalize() for day in days)} {text}"
                 name = next(item.name for item in SPACED_INTERACTIONS if item.key == medicine)
                 title = f"{name[:1].upper()}{name[1:]} ({text})"
-                data = {CONF_MEDICINE: medicine, CONF_TIMES: [f"{at:%H:%M}" for at in times]}
+                data = {
+                    CONF_MEDICINE: medicine,
+                    CONF_TIMES: [f"{at:%H:%M}" for at in times],
+                    CONF_MEDICINE_WEEKDAYS: days,
+                }
                 if step_id == "reconfigure":
                     return self.async_update_and_abort(
                         self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
@@ -538,6 +550,14 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
                 ),
                 vol.Required(CONF_TIMES, default=defaults.get(CONF_TIMES, "")): (
                     selector.TextSelector()
+                ),
+                vol.Required(
+                    CONF_MEDICINE_WEEKDAYS,
+                    default=list(defaults.get(CONF_MEDICINE_WEEKDAYS) or WEEKDAYS),
+                ): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=list(WEEKDAYS), multiple=True, translation_key="weekday"
+                    )
                 ),
             }
         )

@@ -18,6 +18,8 @@ CONF_ASK_DOCTOR: Final = "ask_doctor"
 SUBENTRY_MEDICINE: Final = "medicine"
 CONF_MEDICINE: Final = "medicine"
 CONF_TIMES: Final = "times"
+# The weekdays a medicine is taken on (a medicine stored without them is taken every day)
+CONF_MEDICINE_WEEKDAYS: Final = "weekdays"
 
 # Reminder options (entry options, set in the options flow)
 CONF_NOTIFY_ENTITIES: Final = "notify_entities"

@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from .const import CONF_NOTIFY_ENTITIES, CONF_NOTIFY_SERVICES, CONF_PERSON
 from .ledger import Record
 from .runtime import MagnesiumConfigEntry
+from .spacing import weekday_keys
 
 # Notify targets name a person's devices; reminder messages carry the person's name.
 TO_REDACT = {
@@ -87,7 +88,11 @@ async def async_get_config_entry_diagnostics(
                 },
                 "next_check": reminders.evaluation.next_check.isoformat(),
                 "medicines": [
-                    {"medicine": plan.medicine, "times": [f"{at:%H:%M}" for at in plan.times]}
+                    {
+                        "medicine": plan.medicine,
+                        "times": [f"{at:%H:%M}" for at in plan.times],
+                        "weekdays": weekday_keys(plan.weekdays),
+                    }
                     for plan in reminders.medicines
                 ],
                 "adherence": {

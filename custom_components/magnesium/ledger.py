@@ -24,6 +24,8 @@ import math
 import secrets
 from typing import Any
 
+from .knowledge import FORMER_FRACTIONS, FORMS_BY_KEY
+
 UNDO_DEPTH = 20
 AVERAGE_DAYS = 7
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -217,6 +219,34 @@ class Record:
             source=source,
             **optional,
         )
+
+
+def recounted(record: Record) -> Record:
+    """A dose logged by weight with a form's former fraction, counted with today's fraction.
+
+    The former fractions are ``knowledge.FORMER_FRACTIONS``; any other record is returned as it
+    is.
+
+    Only a record whose elemental amount is the compound times a former fraction (as logged:
+    rounded to 0.1 mg at most) is recounted, so a record is recounted once at most; a record
+    logged by its elemental amount has no compound weight and is never touched.
+    """
+    former = FORMER_FRACTIONS.get(record.form)
+    if (
+        not former
+        or record.kind is not Kind.ORAL
+        or record.compound_mg is None
+        or record.elemental_mg is None
+    ):
+        return record
+    compound, elemental = record.compound_mg, record.elemental_mg
+    if not any(abs(elemental - compound * fraction) <= _LOGGED_ROUNDING for fraction in former):
+        return record
+    now = round(FORMS_BY_KEY[record.form].elemental_from_compound(compound), 3)
+    return replace(record, elemental_mg=now) if now != elemental else record
+
+
+_LOGGED_ROUNDING = 0.05 + 1e-9  # voice logs round to 0.1 mg, actions to 0.001 mg
 
 
 # stored values to members (a look-up, not the enums' own constructors: a month holds many)

@@ -75,11 +75,13 @@ from .schedule import (
     snooze,
 )
 from .spacing import (
+    EVERY_DAY,
     MedicinePlan,
     Window,
     conflict,
     first_allowed,
     planned_windows,
+    weekday_keys,
     window as spacing_window,
     windows_around,
 )
@@ -587,7 +589,12 @@ class ReminderManager:
             [plan.morning.at.isoformat(), plan.morning.enabled],
             [plan.evening.at.isoformat(), plan.evening.enabled],
             [plan.bath.enabled, sorted(plan.bath.weekdays)],
-            [[item.medicine, [at.isoformat() for at in item.times]] for item in self.medicines],
+            [
+                # weekdays only when not every day: a daily medicine's key is as it was
+                [item.medicine, [at.isoformat() for at in item.times]]
+                + ([] if item.weekdays == EVERY_DAY else [weekday_keys(item.weekdays)])
+                for item in self.medicines
+            ],
             horizon.isoformat() if horizon else None,
             since.isoformat() if since else None,
             self.hass.config.time_zone,

@@ -73,7 +73,7 @@ from .knowledge import (
     TOPICAL_FORM_KEYS,
     Form,
     find_form,
-    find_interaction,
+    match_medicine,
 )
 from .ledger import Kind, Record, RecordNotFoundError, Source, make_record
 from .products import MAX_UNITS_PER_DOSE, Product, dose_record, find_products, refill_record
@@ -331,7 +331,10 @@ async def _dose_response(data: MagnesiumData, record: Record) -> dict[str, Any]:
 async def _async_log_medicine(call: ServiceCall) -> ServiceResponse:
     data = get_data(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     text = call.data[ATTR_MEDICINE]
-    item = find_interaction(text)
+    match = match_medicine(text)
+    if match.ambiguous:  # never a guess between two medicines
+        raise _invalid("ambiguous_medicine", medicine=text, medicines=", ".join(match.candidates))
+    item = match.interaction
     if item is None or not item.spaced:
         raise _invalid(
             "unknown_medicine",

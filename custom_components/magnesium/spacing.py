@@ -21,12 +21,25 @@ AFTER_MEDICINE = timedelta(minutes=1)
 MAX_TIMES_PER_MEDICINE = 6
 
 
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EVERY_DAY: frozenset[int] = frozenset(range(7))
+
+
 @dataclass(frozen=True, slots=True)
 class MedicinePlan:
-    """A medicine a person takes every day at some local times."""
+    """A medicine a person takes at some local times on some weekdays (every day by default).
+
+    Bisphosphonates such as alendronate are often taken once a week (facts.md, Interactions):
+    on the other days the medicine opens no window.
+    """
 
     medicine: str  # an Interaction key with a spacing
     times: tuple[time, ...]
+    weekdays: frozenset[int] = EVERY_DAY  # 0 is Monday, as ``date.weekday()``
+
+    def on(self, day: date) -> bool:
+        """Whether the medicine is taken on a local day."""
+        return day.weekday() in self.weekdays
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,8 @@ def planned_windows(
     day = first
     while day <= last:
         for plan in plans:
+            if not plan.on(day):
+                continue
             windows.extend(window(plan.medicine, local_moment(day, at, tz)) for at in plan.times)
         day += timedelta(days=1)
     return sorted(windows, key=lambda item: (item.start, item.medicine))
@@ -143,10 +158,27 @@ def parse_times(text: str) -> tuple[time, ...] | None:
     return tuple(sorted(times))
 
 
-def medicine_plans_from(items: Iterable[Mapping[str, Any]]) -> tuple[MedicinePlan, ...]:
-    """Medicine plans from stored ``{"medicine": key, "times": ["HH:MM", ...]}`` items.
+def parse_weekdays(value: Any) -> frozenset[int] | None:
+    """Weekdays stored as ``["mon", "thu"]``; every day when not given; None when malformed."""
+    if value is None:
+        return EVERY_DAY
+    if not isinstance(value, list | tuple) or not value:
+        return None
+    days = {WEEKDAY_KEYS.index(str(day)) for day in value if str(day) in WEEKDAY_KEYS}
+    return frozenset(days) if len(days) == len(set(map(str, value))) else None
 
-    A medicine without spacing, an unknown one, or one without a valid time is left out.
+
+def weekday_keys(days: Iterable[int]) -> list[str]:
+    """Weekdays as stored: ``["mon", "thu"]``, Monday first."""
+    return [WEEKDAY_KEYS[day] for day in sorted(set(days))]
+
+
+def medicine_plans_from(items: Iterable[Mapping[str, Any]]) -> tuple[MedicinePlan, ...]:
+    """Medicine plans from stored ``{"medicine": key, "times": [...], "weekdays": [...]}``.
+
+    A medicine stored without weekdays (all before weekdays existed) is taken every day. A
+    medicine without spacing, an unknown one, or one without a valid time is left out; so are
+    malformed weekdays.
     """
     plans: list[MedicinePlan] = []
     for item in items:
@@ -155,6 +187,7 @@ def medicine_plans_from(items: Iterable[Mapping[str, Any]]) -> tuple[MedicinePla
         if found is None or not found.spaced or not isinstance(times, list):
             continue
         parsed = parse_times(", ".join(str(text) for text in times)) if times else None
-        if parsed:
-            plans.append(MedicinePlan(found.key, parsed))
+        weekdays = parse_weekdays(item.get("weekdays"))
+        if parsed and weekdays:
+            plans.append(MedicinePlan(found.key, parsed, weekdays))
     return tuple(plans)

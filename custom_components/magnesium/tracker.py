@@ -50,6 +50,7 @@ from .ledger import (
     Record,
     month_key,
     record_id_time,
+    recounted,
 )
 from .products import Outlook, Product, outlook
 from .recorder_stats import async_adjust_daily_total
@@ -65,6 +66,10 @@ _LOGGER = logging.getLogger(__name__)
 # small, so setting up does not grow with history.
 KEEP_DAYS = 35
 ARCHIVE_AFTER = KEEP_DAYS + 31
+# The index records that the months were recounted with the forms' fractions of this release
+# (``_async_recount``): an index without it (of an earlier release) recounts them once.
+RECOUNT_VERSION = 1
+RECOUNT_KEY = "recounted"
 # A dose is on disk in its month's file before the action answers; the index (a summary
 # that can be rebuilt from the months) follows within this many seconds, and at shutdown.
 INDEX_SAVE_DELAY = 10
@@ -305,6 +310,69 @@ class MagnesiumTracker:
         ):
             await self._async_rebuild()
         await self._async_ensure_today()
+        if data is None or data.get(RECOUNT_KEY) != RECOUNT_VERSION:
+            await self._async_recount()
+
+    async def _async_recount(self) -> None:
+        """Recount, once, the doses logged by weight with a form's former fraction.
+
+        Citrate was counted with 11.3 % (the hydrated salt) and is now counted with 16.2 %, the
+        highest of its salts (facts.md, Forms). The changed months are written, the index is
+        rebuilt from them, the statistics of earlier days follow, and the person is told in a
+        repair notice per form: how many doses, by how much. Nothing else changes.
+        """
+        months = await self.hass.async_add_executor_job(self._stored_months)
+        months.update(self.ledger.month_counts)
+        changes: dict[str, list[tuple[Record, float]]] = {}
+        for month in sorted(months):
+            if month in self.ledger.loaded_months():
+                records = list(self.ledger.month_records(month))
+            else:
+                records = await self._async_read_month(month)
+            now = [recounted(record) for record in records]
+            if all(new is old for new, old in zip(now, records, strict=True)):
+                continue
+            for new, old in zip(now, records, strict=True):
+                if new is not old:
+                    change = (new.elemental_mg or 0.0) - (old.elemental_mg or 0.0)
+                    changes.setdefault(new.form, []).append((new, change))
+            self._generation += 1
+            self._month_generations[month] = self._generation
+            self._stored_records.pop(month, None)
+            await self._month_store(month).async_save(
+                {"records": [record.as_dict() for record in now], "generation": self._generation}
+            )
+        if not changes:
+            await self._async_save_index()  # with the mark: the months are not read again
+            return
+        await self._async_rebuild()
+        today = self.ledger.local_day(dt_util.utcnow())
+        for form, items in changes.items():
+            for record, change in items:
+                if self.ledger.local_day(record.taken_at) != today:
+                    async_adjust_daily_total(self.hass, self.entry_id, record.taken_at, change)
+            total = sum(change for _, change in items)
+            _LOGGER.warning(
+                "%s: %d %s doses recounted with the new fraction (%+.1f mg)",
+                self.settings.name,
+                len(items),
+                form,
+                total,
+            )
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"recounted_{self.entry_id}_{form}",
+                is_fixable=False,
+                is_persistent=True,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=f"recounted_{form}",
+                translation_placeholders={
+                    "name": self.settings.name,
+                    "count": str(len(items)),
+                    "change_mg": f"{total:.0f}" if total >= 10 else f"{total:.1f}",
+                },
+            )
 
     def _load_archive_index(self, data: Mapping[str, Any]) -> None:
         try:
@@ -782,6 +850,7 @@ class MagnesiumTracker:
             **self.ledger.index_dict(self._days_since),
             "generation": self._generation,
             "saved_at": now.isoformat(),
+            RECOUNT_KEY: RECOUNT_VERSION,
         }
         if self._days_since is not None:
             data["days_since"] = self._days_since.isoformat()
