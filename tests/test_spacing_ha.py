@@ -190,7 +190,7 @@ async def test_a_weekly_alendronate_moves_the_reminder_on_its_day_only(
     mornings = [
         datetime.fromisoformat(event["start"])
         for event in response["calendar.alex_magnesium"]["events"]
-        if event["summary"].startswith("Morning")
+        if "Morning" in event["summary"]
     ]
     assert mornings == [at(9, days=1), at(8, days=2)]
     # Thursday's 08:00 dose is inside the 07:00 alendronate's window (05:00-09:00)
@@ -251,16 +251,18 @@ async def test_a_moved_reminder_says_why(
     assert [item.data["message"] for item in phone] == [message]
 
 
-async def test_a_reminder_moved_past_gabapentin_says_right_after(
+async def test_a_reminder_moved_past_gabapentin_says_where_to(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Gabapentin's window ends at the gabapentin: no "moved to 08:01" that looks like a typo."""
+    """Gabapentin keeps magnesium 2 hours away on both sides (facts.md): the dose moves to 10:00."""
     await setup(hass, freezer, at(7), medicine("gabapentin", "08:00"))
     await move(hass, freezer, at(8, 1))
+    assert state(hass, "binary_sensor.alex_morning_dose_due") == "off"
+    await move(hass, freezer, at(10))
     assert state(hass, "binary_sensor.alex_morning_dose_due") == "on"
     assert attrs(hass, "binary_sensor.alex_morning_dose_due")["message"] == (
         "Morning magnesium: 150 mg malate. 350 mg left today. "
-        "Moved from 08:00 to right after your gabapentin at 08:00."
+        "Moved from 08:00 to 10:00 to keep it apart from your gabapentin at 08:00."
     )
 
 

@@ -513,6 +513,7 @@ class MedicineSubentryFlow(ConfigSubentryFlow):
                 errors[CONF_MEDICINE_WEEKDAYS] = "no_weekdays"
             if not errors:
                 assert times is not None
+                assert weekdays is not None
                 medicine = user_input[CONF_MEDICINE]
                 text = ", ".join(f"{at:%H:%M}" for at in times)
                 days = weekday_keys(weekdays)

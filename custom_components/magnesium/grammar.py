@@ -39,6 +39,9 @@ from .knowledge import FORMS, INTERACTIONS
 CONTEXT_WILDCARDS = frozenset({"context", "tail"})
 # Slots that hold a number: a match whose number is not one is no match.
 NUMBERS = frozenset({"amount", "units"})
+# More words than this are no sentence a template was written for (free words around a template
+# would make matching them take seconds); the fallback still answers them from their words.
+MAX_WORDS = 30
 # An intent or block marked ``reach: keyword`` is heard only in sentences that name magnesium,
 # a form or Epsom salt (questions about health are asked so), to keep the trigger small.
 KEYWORD = "keyword"
@@ -275,6 +278,8 @@ class Grammar:
         no match at all.
         """
         spoken = prepare(text)
+        if len(spoken.split()) > MAX_WORDS:  # no one says that much at once: not a template's
+            return None
         best = self._best(recognize_all(spoken, self._candidates(spoken, context=False)), known)
         if best is None or best[0][0] > 0:  # words left over: free words around may fit better
             found = recognize_all(spoken, self._candidates(spoken, context=True))

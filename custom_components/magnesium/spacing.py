@@ -4,8 +4,8 @@ Pure Python, no Home Assistant imports. A medicine taken (or planned) at T opens
 around T in which magnesium is not taken; the window's size per medicine is data in
 ``knowledge.SPACED_INTERACTIONS`` (facts.md, Interactions). A window is open at both ends
 except at the medicine's own moment: magnesium exactly at T is inside it, and at the window's
-end it is allowed again. For gabapentin the window ends at T itself: magnesium is allowed
-right after the gabapentin (one minute after T, ``AFTER_MEDICINE``).
+end it is allowed again. A window that ends at T itself (none in facts.md today) allows
+magnesium right after the medicine (one minute after T, ``AFTER_MEDICINE``).
 """
 
 from __future__ import annotations

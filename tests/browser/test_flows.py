@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
-
 from .conftest import Instance
 from .driver import BROWSER, DevTools
 
@@ -28,7 +26,6 @@ FIELD = (
 INPUT = "window.__deep({field}, el => ['INPUT', 'TEXTAREA'].includes(el.tagName))[0]"
 FORM = "window.__deep(window.__dialog(), el => el.tagName === 'HA-FORM')[0]"
 # ui-flows: the settings dialog and the person check are being reworked in config_flow.py
-REWORKED = "the settings dialog and the person check are reworked on their own branch"
 
 
 def field(name: str) -> str:
@@ -111,7 +108,6 @@ async def test_add_a_person(instance: Instance, page: DevTools) -> None:
     await page.wait_for("!!window.__hass().states['sensor.alex_oral_magnesium_today']", "Alex")
 
 
-@pytest.mark.xfail(reason=REWORKED, strict=False)
 async def test_the_person_with_a_log_is_refused_on_the_person_field(
     instance: Instance, page: DevTools
 ) -> None:
@@ -148,7 +144,6 @@ async def configure(page: DevTools, instance: Instance, title: str) -> str:
     return await dialog_title(page, f"Magnesium settings for {title}")
 
 
-@pytest.mark.xfail(reason=REWORKED, strict=False)
 async def test_configure_unchanged_and_after_one_change(instance: Instance, page: DevTools) -> None:
     await configure(page, instance, "Demo")
     await submit(page)
