@@ -30,8 +30,9 @@ from functools import cached_property
 import re
 from typing import Any
 
-from hassil import Intents, RecognizeResult, recognize_all
+from hassil import Intents, recognize_all
 from hassil.intents import Intent
+from hassil.recognize import RecognizeResult
 
 from .knowledge import FORMS, INTERACTIONS
 
