@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from .conftest import Instance
 from .driver import BROWSER, DevTools
 
@@ -178,6 +180,10 @@ async def add_to(page: DevTools, instance: Instance, button: str, person: str) -
         await page.click(choice)
 
 
+@pytest.mark.xfail(
+    reason="picking the medicine in the frontend's list is not reliable yet: the dialog closes at times",
+    strict=False,
+)
 async def test_add_a_product_and_a_medicine(instance: Instance, page: DevTools) -> None:
     await add_to(page, instance, "Add product", "Alex")
     await dialog_title(page, "Add a product for Alex")
