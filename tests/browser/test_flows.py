@@ -181,7 +181,7 @@ async def add_to(page: DevTools, instance: Instance, button: str, person: str) -
 
 
 @pytest.mark.xfail(
-    reason="picking the medicine in the frontend's list is not reliable yet: the dialog closes at times",
+    reason="picking the medicine in the frontend's list is not reliable yet (the dialog closes)",
     strict=False,
 )
 async def test_add_a_product_and_a_medicine(instance: Instance, page: DevTools) -> None:
