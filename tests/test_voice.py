@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
@@ -15,31 +13,13 @@ import pytest
 from custom_components.magnesium.const import DOMAIN
 
 from .conftest import TIME_ZONE, call, setup_entry as add
-
-BERLIN = ZoneInfo(TIME_ZONE)
-NOW = datetime(2026, 6, 10, 12, 0, tzinfo=BERLIN)  # a Wednesday, between the doses
+from .voice.conftest import BERLIN, NOW, ask, start_agent
 
 
 @pytest.fixture
 async def assist(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Home Assistant with the conversation agent, at noon."""
-    await hass.config.async_set_time_zone(TIME_ZONE)
-    freezer.move_to(NOW)
-    assert await async_setup_component(hass, "homeassistant", {})
-    assert await async_setup_component(hass, "conversation", {})
-    assert await async_setup_component(hass, "intent", {})
-
-
-async def ask(
-    hass: HomeAssistant, text: str, language: str = "en", context: Context | None = None
-) -> str:
-    """Say a sentence to the built-in agent and return its spoken answer."""
-    result = await conversation.async_converse(
-        hass, text, None, context or Context(), language=language
-    )
-    speech = result.response.speech["plain"]["speech"]
-    assert isinstance(speech, str)
-    return speech
+    await start_agent(hass, freezer)
 
 
 @pytest.mark.usefixtures("assist")

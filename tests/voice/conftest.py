@@ -57,6 +57,11 @@ def trigger(grammars: dict[str, assist.Grammar]) -> Intents:
 @pytest.fixture
 async def agent(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Home Assistant with the conversation agent, at noon on a Wednesday."""
+    await start_agent(hass, freezer)
+
+
+async def start_agent(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Set up the conversation agent at noon on a Wednesday (``NOW``)."""
     await hass.config.async_set_time_zone(TIME_ZONE)
     freezer.move_to(NOW)
     assert await async_setup_component(hass, "homeassistant", {})
