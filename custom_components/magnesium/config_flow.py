@@ -1,4 +1,8 @@
-"""Config and options flows: one entry per person."""
+"""Config and options flows: one entry per person.
+
+Over 400 lines: the entry, options and three subentry flows share their schemas and checks here;
+they split by flow with the settings object of the redesign.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The ways people ask, as hassil templates: one grammar per language, and the one recognizer.
 
+Over 400 lines: building the templates, recognizing and the trigger share one parse of the sentence
+file; the number words could move to a module of their own.
+
 Pure Python on hassil (the matcher of Home Assistant's conversation integration), no Home
 Assistant imports. ``sentences/<language>.yaml`` is written in hassil's own format, as Home
 Assistant's intent sentences are: ``expansion_rules`` (shared phrases such as ``<what_is>`` or

@@ -1,5 +1,8 @@
 """Intents: questions about forms, safety and a person's own magnesium; commands that log.
 
+Over 400 lines: twenty handlers with their slot schemas; they shrink to translating and rendering
+once the command layer holds the logging rules.
+
 The intent integration loads this platform (``async_setup_intents``); the handlers then serve the
 built-in agent (through the sentence triggers of ``assist.py``) and LLM agents (as tools:
 listed by the Assist API itself before 2026.8, by ``llm.py`` since). Each

@@ -1,5 +1,8 @@
 """What the integration knows about magnesium forms, limits and interactions.
 
+Over 400 lines: the facts.md tables (forms, interactions, sources of every health text) are data,
+kept in one place so the source test reads them all.
+
 Pure data and lookups, no Home Assistant imports. Every figure and claim comes from the
 project's knowledge base (facts.md and the founding document on magnesium forms for
 sciatica relief); each form names the source of its claims. Nothing here may say more

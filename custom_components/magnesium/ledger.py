@@ -1,5 +1,8 @@
 """The intake ledger: records, local-day totals and summaries.
 
+Over 400 lines: the record model, day totals and the on-disk codecs still live together; the
+redesign splits records, ledger and storage codecs.
+
 Pure Python, no Home Assistant imports. The ledger keeps:
 
 * an index that stays small whatever the length of history: totals per local day, the

@@ -1,5 +1,8 @@
 """Reminders of one entry: slot settings, due states, events and phone notifications.
 
+Over 400 lines: the reminder core, notifications, wording and the streak cache still live together;
+the redesign splits them by job.
+
 The rules are in the pure ``schedule`` module; this adapter keeps their settings and the
 day's state in a ``Store``, looks again when something can change (a slot's time, a snooze
 ending, midnight, a logged dose, a changed setting), and tells entities and phones.

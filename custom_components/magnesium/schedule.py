@@ -1,5 +1,8 @@
 """Reminder rules: split dose, start-low ramp and Epsom baths.
 
+Over 400 lines: slots, windows, the ramp, baths and the future plan are one pure rule set with its
+small helpers.
+
 Pure functions of (settings, what was logged, now), with no Home Assistant imports. Times are
 aware datetimes; days are local calendar days in the time zone passed in, so the days on which
 clocks change are whole days.
